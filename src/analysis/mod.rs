@@ -1,0 +1,164 @@
+//! Findings: what went wrong, explained, linked to the messages that show it.
+//!
+//! Each rule lives in its own file under `rules/` and reads the store's
+//! indexes; user-facing wording lives in `text.rs`.
+
+pub mod rules;
+pub mod schema;
+pub mod text;
+
+use crate::ingest::timestamp::Millis;
+use crate::query::MsgSet;
+use crate::store::{LogStore, MsgIdx};
+
+/// How bad a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "info" => Some(Severity::Info),
+            "warning" | "warn" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+}
+
+/// A place in an input file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Line {
+    pub file: u16,
+    pub line: u32,
+}
+
+/// One diagnosed problem.
+#[derive(Clone, Debug)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub station: String,
+    pub connector: Option<i64>,
+    pub transaction: Option<i64>,
+    pub at: Option<Millis>,
+    /// The messages that show it (requests before their answers).
+    pub evidence: Vec<MsgIdx>,
+    /// Lines of records that are not messages (unparsed rows).
+    pub extra_lines: Vec<Line>,
+    pub title: String,
+    pub explanation: String,
+    pub advice: String,
+}
+
+impl Finding {
+    /// The uniqueIds of the evidence, a request/answer pair's shared id once.
+    pub fn unique_ids(&self, store: &LogStore) -> Vec<String> {
+        let mut ids: Vec<String> = Vec::new();
+        for &i in &self.evidence {
+            let id = store.str(store.msg(i).unique_id).to_string();
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        ids
+    }
+
+    /// Every evidence line, in file order.
+    pub fn lines(&self, store: &LogStore) -> Vec<Line> {
+        let mut lines: Vec<Line> = self
+            .evidence
+            .iter()
+            .map(|&i| {
+                let m = store.msg(i);
+                Line { file: m.file, line: m.line }
+            })
+            .chain(self.extra_lines.iter().copied())
+            .collect();
+        lines.sort_unstable();
+        lines.dedup();
+        lines
+    }
+}
+
+/// The numbers the rules use; the defaults are the contract's.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Thresholds {
+    /// Floor of the offline silence, in seconds (the silence is max(3 × heartbeat, this)).
+    pub silence_s: i64,
+    /// Payload vs log time difference that counts as clock skew, in seconds.
+    pub skew_s: i64,
+    /// Suspension during a transaction that is worth a note, in seconds.
+    pub suspension_s: i64,
+    /// BootNotifications within `reboot_window_s` that make a reboot loop.
+    pub reboot_count: usize,
+    pub reboot_window_s: i64,
+    /// How long a request may wait for its answer, in seconds.
+    pub response_timeout_s: i64,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            silence_s: 15 * 60,
+            skew_s: 5 * 60,
+            suspension_s: 30 * 60,
+            reboot_count: 3,
+            reboot_window_s: 10 * 60,
+            response_timeout_s: 60,
+        }
+    }
+}
+
+/// What the rules read.
+pub struct Context<'a> {
+    pub store: &'a LogStore,
+    pub thresholds: Thresholds,
+}
+
+/// A detector.
+pub trait Rule: Sync {
+    fn id(&self) -> &'static str;
+    fn check(&self, ctx: &Context, out: &mut Vec<Finding>);
+}
+
+/// Run every rule; findings come back sorted by time, then rule.
+pub fn analyze(store: &LogStore, thresholds: Thresholds) -> Vec<Finding> {
+    let ctx = Context { store, thresholds };
+    let mut findings = Vec::new();
+    for rule in rules::all() {
+        rule.check(&ctx, &mut findings);
+    }
+    findings.sort_by(|a, b| {
+        a.at.unwrap_or(i64::MIN)
+            .cmp(&b.at.unwrap_or(i64::MIN))
+            .then(a.rule.cmp(b.rule))
+            .then(a.evidence.first().cmp(&b.evidence.first()))
+    });
+    findings
+}
+
+/// The messages that are evidence of the given findings.
+pub fn flagged_set(store: &LogStore, findings: &[Finding], rules: &[String]) -> MsgSet {
+    let mut set = MsgSet::new(store.messages.len());
+    for f in findings {
+        if rules.is_empty() || rules.iter().any(|r| r == f.rule) {
+            for &i in &f.evidence {
+                set.insert(i);
+            }
+        }
+    }
+    set
+}

@@ -1,0 +1,435 @@
+//! OCPP-J frames: finding them in text, repairing copy-paste damage, parsing them.
+//!
+//! A frame is one JSON array: `[2,"id","Action",{..}]`, `[3,"id",{..}]` or
+//! `[4,"id","code","description",{..}]` (reference §1.2). Parsing is strict
+//! first; only when that fails are typographic quotes and invisible
+//! characters repaired, so a real `“` inside a string value survives.
+
+use serde_json::Value;
+
+/// The three OCPP-J message types.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(u8)]
+pub enum MsgKind {
+    Call = 2,
+    Result = 3,
+    Error = 4,
+}
+
+impl MsgKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            MsgKind::Call => "call",
+            MsgKind::Result => "result",
+            MsgKind::Error => "error",
+        }
+    }
+}
+
+/// A parsed frame. The payload is owned only while the record is being read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Frame {
+    pub kind: MsgKind,
+    pub unique_id: String,
+    /// The action of a CALL.
+    pub action: Option<String>,
+    /// CALLERROR errorCode and errorDescription.
+    pub error_code: Option<String>,
+    pub error_description: Option<String>,
+    /// CALL / CALLRESULT payload, CALLERROR errorDetails (`null` is read as `{}`).
+    pub payload: Value,
+    /// Framing deviations worth reporting (numeric uniqueId, details not an object...).
+    pub deviations: Vec<String>,
+    /// True when typographic quotes or invisible characters had to be repaired.
+    pub repaired: bool,
+}
+
+/// Why a candidate frame could not be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FrameError {
+    NotJson(String),
+    NotAnArray,
+    UnknownType(String),
+    WrongLength { kind: MsgKind, got: usize },
+    BadUniqueId,
+    BadAction,
+}
+
+impl std::fmt::Display for FrameError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FrameError::NotJson(e) => write!(f, "not valid JSON ({e})"),
+            FrameError::NotAnArray => write!(f, "not a JSON array"),
+            FrameError::UnknownType(t) => write!(f, "unknown message type id {t}"),
+            FrameError::WrongLength { kind, got } => {
+                let want = match kind {
+                    MsgKind::Call => 4,
+                    MsgKind::Result => 3,
+                    MsgKind::Error => 5,
+                };
+                write!(f, "{} frame with {got} elements, expected {want}", kind.name())
+            }
+            FrameError::BadUniqueId => write!(f, "uniqueId is missing or not a string"),
+            FrameError::BadAction => write!(f, "action is not a string"),
+        }
+    }
+}
+
+const TYPO_QUOTES: [char; 6] = ['\u{201C}', '\u{201D}', '\u{201E}', '\u{2018}', '\u{2019}', '\u{201F}'];
+
+fn is_quote(c: char) -> bool {
+    c == '"' || TYPO_QUOTES.contains(&c)
+}
+
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{00A0}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}')
+}
+
+/// Parse frame text. Strict JSON first, then one repair attempt.
+pub fn parse_frame(text: &str) -> Result<Frame, FrameError> {
+    match serde_json::from_str::<Value>(text) {
+        Ok(v) => from_value(v, false),
+        Err(strict_err) => {
+            let needs_repair = text.chars().any(|c| TYPO_QUOTES.contains(&c) || is_invisible(c));
+            if needs_repair {
+                if let Some(fixed) = repair_quotes(text) {
+                    if let Ok(v) = serde_json::from_str::<Value>(&fixed) {
+                        return from_value(v, true);
+                    }
+                }
+            }
+            Err(FrameError::NotJson(strict_err.to_string()))
+        }
+    }
+}
+
+/// Turn typographic quotes that stand in structural positions into `"`, drop
+/// invisible characters outside strings. Quotes inside a string that are not
+/// followed by a structural character stay as they are (escaped when ASCII).
+pub fn repair_quotes(text: &str) -> Option<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut in_string = false;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if in_string {
+            if c == '\\' {
+                out.push(c);
+                if let Some(&n) = chars.get(i + 1) {
+                    out.push(n);
+                }
+                i += 2;
+                continue;
+            }
+            if is_quote(c) && closes_here(&chars, i + 1) {
+                out.push('"');
+                in_string = false;
+            } else if c == '"' {
+                out.push_str("\\\"");
+            } else {
+                out.push(c);
+            }
+        } else if is_quote(c) {
+            out.push('"');
+            in_string = true;
+        } else if is_invisible(c) {
+            out.push(' ');
+        } else {
+            out.push(c);
+        }
+        i += 1;
+    }
+    if in_string {
+        return None;
+    }
+    Some(out)
+}
+
+/// A quote closes a string when the next non-blank character is structural.
+fn closes_here(chars: &[char], from: usize) -> bool {
+    for &c in &chars[from.min(chars.len())..] {
+        if c.is_whitespace() || is_invisible(c) {
+            continue;
+        }
+        return matches!(c, ',' | ':' | ']' | '}');
+    }
+    true
+}
+
+/// Read an already parsed JSON value as a frame.
+pub fn frame_from_value(v: Value) -> Result<Frame, FrameError> {
+    from_value(v, false)
+}
+
+fn from_value(v: Value, repaired: bool) -> Result<Frame, FrameError> {
+    let Value::Array(mut items) = v else {
+        return Err(FrameError::NotAnArray);
+    };
+    let kind = match items.first() {
+        Some(Value::Number(n)) if n.as_u64() == Some(2) => MsgKind::Call,
+        Some(Value::Number(n)) if n.as_u64() == Some(3) => MsgKind::Result,
+        Some(Value::Number(n)) if n.as_u64() == Some(4) => MsgKind::Error,
+        Some(Value::String(s)) if s.trim() == "2" => MsgKind::Call,
+        Some(Value::String(s)) if s.trim() == "3" => MsgKind::Result,
+        Some(Value::String(s)) if s.trim() == "4" => MsgKind::Error,
+        Some(other) => return Err(FrameError::UnknownType(short(other))),
+        None => return Err(FrameError::NotAnArray),
+    };
+    let want = match kind {
+        MsgKind::Call => 4,
+        MsgKind::Result => 3,
+        MsgKind::Error => 5,
+    };
+    let mut deviations = Vec::new();
+    if matches!(items.first(), Some(Value::String(_))) {
+        deviations.push("message type id written as a string".to_string());
+    }
+    // A missing errorDetails is a common, harmless deviation; anything else is malformed.
+    if kind == MsgKind::Error && items.len() == 4 {
+        items.push(Value::Object(Default::default()));
+        deviations.push("CALLERROR without errorDetails".to_string());
+    }
+    if items.len() != want {
+        return Err(FrameError::WrongLength { kind, got: items.len() });
+    }
+    let unique_id = match &items[1] {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => {
+            deviations.push("uniqueId is a number, not a string".to_string());
+            n.to_string()
+        }
+        _ => return Err(FrameError::BadUniqueId),
+    };
+    let mut frame = Frame {
+        kind,
+        unique_id,
+        action: None,
+        error_code: None,
+        error_description: None,
+        payload: Value::Null,
+        deviations,
+        repaired,
+    };
+    let payload = items.pop().unwrap_or(Value::Null);
+    match kind {
+        MsgKind::Call => match &items[2] {
+            Value::String(a) => frame.action = Some(a.clone()),
+            _ => return Err(FrameError::BadAction),
+        },
+        MsgKind::Result => {}
+        MsgKind::Error => {
+            frame.error_code = Some(string_or_text(&items[2]));
+            frame.error_description = Some(string_or_text(&items[3]));
+        }
+    }
+    frame.payload = match payload {
+        Value::Null => Value::Object(Default::default()),
+        Value::String(s) if kind == MsgKind::Error => {
+            frame.deviations.push("errorDetails is a string, not an object".to_string());
+            serde_json::from_str(&s).unwrap_or(Value::String(s))
+        }
+        other => other,
+    };
+    if frame.unique_id.is_empty() {
+        frame.deviations.push("empty uniqueId".to_string());
+    } else if frame.unique_id.chars().count() > 36 {
+        frame.deviations.push("uniqueId longer than 36 characters".to_string());
+    }
+    Ok(frame)
+}
+
+fn string_or_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn short(v: &Value) -> String {
+    let s = v.to_string();
+    if s.len() > 20 {
+        format!("{}…", &s[..s.char_indices().nth(20).map_or(s.len(), |(i, _)| i)])
+    } else {
+        s
+    }
+}
+
+/// Where a frame starts in `line`: the first `[` followed by optional blanks,
+/// a message type digit 2/3/4, optional blanks and a comma. Returns the byte
+/// offset of the `[`.
+pub fn find_frame_start(line: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    let mut from = 0;
+    while let Some(pos) = memchr::memchr(b'[', &bytes[from..]) {
+        let at = from + pos;
+        if looks_like_frame_head(&bytes[at + 1..]) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
+/// After the `[`: blanks, a message type digit (optionally quoted), blanks,
+/// a comma and the start of the uniqueId. Types 2/3/4 also accept a numeric
+/// uniqueId; other digits (malformed frames, OCPP 2.1 types) need a quoted
+/// one, so that ordinary bracketed lists are not taken for frames.
+fn looks_like_frame_head(rest: &[u8]) -> bool {
+    let mut i = skip_blanks(rest, 0);
+    let quoted = rest.get(i) == Some(&b'"');
+    if quoted {
+        i += 1;
+    }
+    let Some(&digit) = rest.get(i).filter(|b| b.is_ascii_digit()) else {
+        return false;
+    };
+    i += 1;
+    if quoted {
+        if rest.get(i) != Some(&b'"') {
+            return false;
+        }
+        i += 1;
+    }
+    i = skip_blanks(rest, i);
+    if rest.get(i) != Some(&b',') {
+        return false;
+    }
+    let known = matches!(digit, b'2' | b'3' | b'4');
+    let j = skip_blanks(rest, i + 1);
+    match rest.get(j) {
+        None | Some(b'\r') => known,
+        Some(b'"') | Some(b'\'') => true,
+        Some(0xE2) => true, // U+201C and the other typographic quotes
+        Some(b'0'..=b'9') => known,
+        _ => false,
+    }
+}
+
+fn skip_blanks(b: &[u8], mut i: usize) -> usize {
+    while matches!(b.get(i), Some(b' ' | b'\t')) {
+        i += 1;
+    }
+    i
+}
+
+/// Scan from a frame's `[` for its matching `]`, aware of strings.
+/// Returns the end offset (exclusive) when the frame closes within `text`,
+/// or the nesting depth still open at the end of `text`.
+pub fn frame_end(text: &str) -> Result<usize, usize> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_string {
+            match b {
+                b'\\' => i += 1,
+                b'"' => in_string = false,
+                _ => {}
+            }
+        } else {
+            match b {
+                b'"' => in_string = true,
+                b'[' | b'{' => depth += 1,
+                b']' | b'}' => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        return Ok(i + 1);
+                    }
+                }
+                _ => {}
+            }
+        }
+        i += 1;
+    }
+    Err(depth.max(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_three_types() {
+        let c = parse_frame(r#"[2,"a1","Heartbeat",{}]"#).unwrap();
+        assert_eq!((c.kind, c.action.as_deref(), c.unique_id.as_str()), (MsgKind::Call, Some("Heartbeat"), "a1"));
+        let r = parse_frame(r#"[3, "a1", {"currentTime": "2025-01-01T00:00:00Z"}]"#).unwrap();
+        assert_eq!(r.kind, MsgKind::Result);
+        assert_eq!(r.payload["currentTime"], "2025-01-01T00:00:00Z");
+        let e = parse_frame(r#"[4,"a1","NotImplemented","No handler",{}]"#).unwrap();
+        assert_eq!(e.error_code.as_deref(), Some("NotImplemented"));
+        assert_eq!(e.error_description.as_deref(), Some("No handler"));
+    }
+
+    #[test]
+    fn numeric_uid_is_normalised_and_reported() {
+        let f = parse_frame(r#"[2,12345,"Heartbeat",{}]"#).unwrap();
+        assert_eq!(f.unique_id, "12345");
+        assert_eq!(f.deviations.len(), 1);
+    }
+
+    #[test]
+    fn null_payload_reads_as_empty_object() {
+        let f = parse_frame(r#"[2,"x","Heartbeat",null]"#).unwrap();
+        assert!(f.payload.as_object().unwrap().is_empty());
+    }
+
+    #[test]
+    fn wrong_shapes_are_errors() {
+        assert!(matches!(parse_frame("[2,\"x\",{}]"), Err(FrameError::WrongLength { .. })));
+        assert!(matches!(parse_frame("[5,\"x\",{}]"), Err(FrameError::UnknownType(_))));
+        assert!(matches!(parse_frame("{\"a\":1}"), Err(FrameError::NotAnArray)));
+        assert!(matches!(parse_frame("[2,\"x\",\"A\",{"), Err(FrameError::NotJson(_))));
+        assert!(matches!(parse_frame("[2,[1],\"A\",{}]"), Err(FrameError::BadUniqueId)));
+    }
+
+    #[test]
+    fn typographic_quotes_are_repaired() {
+        let t = "[2,\u{201C}33736216\u{201D},\u{201C}StartTransaction\u{201D},{\u{201C}idTag\u{201D}:\u{201C}\u{201D},\u{2018}timestamp\u{2019}:\u{201C}2025-08-14T11:40:44Z\u{201D}}]";
+        let f = parse_frame(t).unwrap();
+        assert!(f.repaired);
+        assert_eq!(f.unique_id, "33736216");
+        assert_eq!(f.payload["idTag"], "");
+        assert_eq!(f.payload["timestamp"], "2025-08-14T11:40:44Z");
+    }
+
+    #[test]
+    fn real_typographic_quote_in_a_value_survives() {
+        // strict JSON: no repair, the quote stays
+        let f =
+            parse_frame("[2,\"a\",\"DataTransfer\",{\"vendorId\":\"x\",\"data\":\"say \u{201C}hi\u{201D}\"}]").unwrap();
+        assert!(!f.repaired);
+        assert_eq!(f.payload["data"], "say \u{201C}hi\u{201D}");
+        // repaired frame: an apostrophe inside a value survives
+        let t = "[2,\u{201C}a\u{201D},\u{201C}StatusNotification\u{201D},{\u{201C}info\u{201D}:\u{201C}driver\u{2019}s car\u{201D}}]";
+        let f = parse_frame(t).unwrap();
+        assert_eq!(f.payload["info"], "driver\u{2019}s car");
+    }
+
+    #[test]
+    fn nbsp_between_tokens_is_repaired() {
+        let f = parse_frame("[2,\u{00A0}\"a\",\"Heartbeat\",{}]").unwrap();
+        assert!(f.repaired);
+    }
+
+    #[test]
+    fn frame_start_detection() {
+        assert_eq!(find_frame_start("x [2,\"a\",\"B\",{}]"), Some(2));
+        assert_eq!(find_frame_start("[2026-03-13T05:01:20.643Z] %c[OCPPClient] >> message sent: [2,\"a\""), Some(59));
+        assert_eq!(find_frame_start("[OCPPClient] << PONG"), None);
+        assert_eq!(find_frame_start("receive message [3,"), Some(16));
+        assert_eq!(find_frame_start("a [ 3 , \u{201C}x\u{201D}"), Some(2));
+        assert_eq!(find_frame_start("list [2, foo]"), None);
+        assert_eq!(find_frame_start("x [7,\"c\",{}]"), Some(2));
+        assert_eq!(find_frame_start("values [1, 2, 3]"), None);
+    }
+
+    #[test]
+    fn frame_end_handles_strings_and_open_frames() {
+        let t = "[2,\"a]\",\"B\",{\"x\":\"}\"}] trailing";
+        assert_eq!(frame_end(t), Ok(22));
+        assert!(frame_end("[3,\"a\",{").is_err());
+    }
+}

@@ -1,0 +1,437 @@
+//! Reading logs: opening inputs, sniffing the layout, splitting records,
+//! parsing frames (in parallel) and handing them to the store builder.
+
+pub mod csv_layout;
+pub mod facts;
+pub mod frame;
+pub mod hints;
+pub mod jsonl;
+pub mod source;
+pub mod text;
+pub mod timestamp;
+
+use crate::analysis::schema::{validate_request, Violation};
+use crate::store::{LogStore, StoreBuilder};
+use chrono_tz::Tz;
+use csv_layout::CsvLayout;
+use frame::{Frame, MsgKind};
+use hints::DirHint;
+use rayon::prelude::*;
+pub use source::InputError;
+use source::{open_input, SpanReader};
+use std::io::Read;
+use timestamp::Millis;
+
+/// What one record says, before interning.
+#[derive(Debug)]
+pub struct Extracted {
+    pub at: Option<Millis>,
+    pub station: Option<String>,
+    pub dir: DirHint,
+    /// An action named by the layout (CSV action column), used for answers that lack one.
+    pub action_hint: Option<String>,
+    pub frame: Result<Frame, String>,
+}
+
+impl Default for Extracted {
+    fn default() -> Self {
+        Extracted { at: None, station: None, dir: DirHint::None, action_hint: None, frame: Err(String::new()) }
+    }
+}
+
+impl Extracted {
+    pub fn unparsed(reason: &str) -> Extracted {
+        Extracted { frame: Err(reason.to_string()), ..Extracted::default() }
+    }
+}
+
+/// How a file's records are laid out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Layout {
+    Text,
+    Jsonl,
+    Csv(CsvLayout),
+}
+
+impl Layout {
+    /// The report's `source.format` word.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Layout::Text => "text",
+            Layout::Jsonl => "jsonl",
+            Layout::Csv(c) if matches!(c.body, csv_layout::Body::Split { .. }) => "csv-split",
+            Layout::Csv(_) => "csv",
+        }
+    }
+
+    /// Read one raw record; the same code path as loading.
+    pub fn extract(&self, raw: &str, tz: Tz) -> Extracted {
+        match self {
+            Layout::Text => text::extract(raw, tz),
+            Layout::Jsonl => jsonl::extract(raw, tz),
+            Layout::Csv(c) => c.extract_raw(raw, tz),
+        }
+    }
+}
+
+/// One input as loaded: its name, layout and a handle to re-read records.
+pub struct SourceFile {
+    pub name: String,
+    pub layout: Layout,
+    pub source_tz: Tz,
+    pub rows: usize,
+    pub context_lines: usize,
+    pub bytes: u64,
+    reader: SpanReader,
+}
+
+impl SourceFile {
+    pub fn read_span(&self, offset: u64, len: u32) -> String {
+        self.reader.read(offset, len)
+    }
+}
+
+/// Options for loading.
+#[derive(Clone, Copy, Debug)]
+pub struct LoadOptions {
+    /// Zone of timestamps that carry none.
+    pub source_tz: Tz,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions { source_tz: chrono_tz::UTC }
+    }
+}
+
+/// Progress of a load: bytes read so far of all inputs, and the total when known.
+pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Sync);
+
+/// Load every input into one store. Fails only when an input cannot be read at all.
+pub fn load(inputs: &[String], opts: LoadOptions, progress: Progress) -> Result<LogStore, InputError> {
+    let mut opened = Vec::new();
+    for name in inputs {
+        opened.push(open_input(name)?);
+    }
+    let total: u64 = opened.iter().map(|o| o.len).sum();
+    let mut builder = StoreBuilder::new();
+    let mut done = 0u64;
+    for (file_idx, o) in opened.into_iter().enumerate() {
+        builder.warnings.extend(o.warnings.iter().cloned());
+        let reread =
+            o.file.try_clone().map_err(|e| InputError::Unreadable { name: o.name.clone(), reason: e.to_string() })?;
+        let mut reader = o.file;
+        let head = read_head(&mut reader, &o.name)?;
+        let layout = sniff(&head);
+        if o.len == 0 || head.iter().all(|b| b.is_ascii_whitespace()) {
+            builder.warnings.push(format!("{}: the file is empty (no log entries at all)", o.name));
+        }
+        let mut file = SourceFile {
+            name: o.name.clone(),
+            layout: layout.clone(),
+            source_tz: opts.source_tz,
+            rows: 0,
+            context_lines: 0,
+            bytes: o.len,
+            reader: SpanReader::new(reread),
+        };
+        let stream = std::io::Cursor::new(head).chain(reader);
+        let base = done;
+        let report = |n: u64| progress(base + n, total);
+        let mut sink = |batch: Vec<Parsed>| {
+            for p in batch {
+                builder.push(file_idx as u16, p);
+            }
+        };
+        let (rows, context, lossy) = match &layout {
+            Layout::Csv(c) => read_csv(stream, c, opts.source_tz, &report, &mut sink),
+            _ => read_lines(stream, &layout, opts.source_tz, &report, &mut sink),
+        }
+        .map_err(|e| InputError::Unreadable { name: o.name.clone(), reason: e.to_string() })?;
+        if lossy {
+            builder.warnings.push(format!("{}: holds bytes that are not UTF-8; they are shown as \u{FFFD}", o.name));
+        }
+        file.rows = rows;
+        file.context_lines = context;
+        done += o.len;
+        builder.files.push(file);
+    }
+    progress(total, total);
+    Ok(builder.finish())
+}
+
+const HEAD: usize = 256 * 1024;
+
+fn read_head(r: &mut std::fs::File, name: &str) -> Result<Vec<u8>, InputError> {
+    let mut head = Vec::with_capacity(HEAD);
+    r.by_ref()
+        .take(HEAD as u64)
+        .read_to_end(&mut head)
+        .map_err(|e| InputError::Unreadable { name: name.to_string(), reason: e.to_string() })?;
+    Ok(head)
+}
+
+/// Decide the layout from the first bytes of a file.
+pub fn sniff(head: &[u8]) -> Layout {
+    let text = String::from_utf8_lossy(head);
+    let text = text.trim_start_matches('\u{FEFF}');
+    // whole lines only
+    let text = match text.rfind('\n') {
+        Some(p) if p + 1 < text.len() && head.len() >= HEAD => &text[..p + 1],
+        _ => text,
+    };
+    let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).take(200).collect();
+    if lines.is_empty() {
+        return Layout::Text;
+    }
+    let objects = lines.iter().filter(|l| l.starts_with('{')).count();
+    if objects * 10 >= lines.len() * 6 {
+        return Layout::Jsonl;
+    }
+    [b',', b';', b'\t']
+        .into_iter()
+        .filter_map(|d| csv_layout::detect(text, d))
+        .max_by_key(|(_, score)| *score)
+        .map_or(Layout::Text, |(l, _)| Layout::Csv(l))
+}
+
+/// A record read and parsed, ready for the store.
+pub struct Parsed {
+    pub line: u32,
+    pub offset: u64,
+    pub len: u32,
+    pub ex: Extracted,
+    pub facts: facts::RawFacts,
+    pub violations: Vec<Violation>,
+}
+
+fn parse_record(line: u32, offset: u64, raw: &str, layout: &Layout, tz: Tz) -> Parsed {
+    let ex = layout.extract(raw, tz);
+    finish_record(line, offset, raw.len(), ex)
+}
+
+fn finish_record(line: u32, offset: u64, len: usize, mut ex: Extracted) -> Parsed {
+    let mut facts = facts::RawFacts::default();
+    let mut violations = Vec::new();
+    if let Ok(frame) = &mut ex.frame {
+        facts = facts::extract(frame);
+        if frame.kind == MsgKind::Call {
+            if let Some(action) = &frame.action {
+                violations = validate_request(action, &frame.payload);
+            }
+            frame.payload = serde_json::Value::Null;
+        }
+        // answers keep their payload until pairing tells which schema applies
+        if frame.kind == MsgKind::Error {
+            frame.payload = serde_json::Value::Null;
+        }
+    }
+    Parsed { line, offset, len: len.min(u32::MAX as usize) as u32, ex, facts, violations }
+}
+
+const BATCH: usize = 16 * 1024;
+const BLOCK: usize = 8 * 1024 * 1024;
+
+/// Text and JSON Lines: group lines into records, parse batches in parallel.
+/// Returns (rows, context lines, saw invalid UTF-8).
+fn read_lines(
+    mut input: impl Read,
+    layout: &Layout,
+    tz: Tz,
+    progress: &dyn Fn(u64),
+    sink: &mut dyn FnMut(Vec<Parsed>),
+) -> std::io::Result<(usize, usize, bool)> {
+    let mut grouper = text::Grouper::new();
+    let mut buf: Vec<u8> = Vec::with_capacity(BLOCK);
+    let mut buf_start = 0u64; // file offset of buf[0]
+    let mut line_no = 0u32;
+    let mut rows = 0usize;
+    let mut lossy = false;
+    let mut spans: Vec<text::Span> = Vec::new();
+    let mut eof = false;
+    let mut scan_from = 0usize; // offset in buf of the next unread line
+    while !eof {
+        // refill: keep the unread tail and any open record
+        let keep_from = keep_from(&grouper, &spans, buf_start, scan_from);
+        if keep_from > 0 {
+            buf.drain(..keep_from);
+            buf_start += keep_from as u64;
+            scan_from -= keep_from;
+        }
+        let old = buf.len();
+        buf.resize(old + BLOCK, 0);
+        let n = read_full(&mut input, &mut buf[old..])?;
+        buf.truncate(old + n);
+        if n == 0 {
+            eof = true;
+        }
+        progress(buf_start + buf.len() as u64);
+        // complete lines
+        loop {
+            let rest = &buf[scan_from..];
+            let (line_end, next) = match memchr::memchr(b'\n', rest) {
+                Some(p) => (scan_from + p, scan_from + p + 1),
+                None if eof && !rest.is_empty() => (buf.len(), buf.len()),
+                None => break,
+            };
+            line_no += 1;
+            let mut body = &buf[scan_from..line_end];
+            if body.last() == Some(&b'\r') {
+                body = &body[..body.len() - 1];
+            }
+            let text = match std::str::from_utf8(body) {
+                Ok(t) => std::borrow::Cow::Borrowed(t),
+                Err(_) => {
+                    lossy = true;
+                    String::from_utf8_lossy(body)
+                }
+            };
+            let start = buf_start + scan_from as u64;
+            let end = start + body.len() as u64;
+            match layout {
+                Layout::Jsonl => {
+                    if !text.trim().is_empty() {
+                        spans.push(text::Span { line: line_no, start, end });
+                    }
+                }
+                _ => grouper.push(line_no, start, end, &text, &mut spans),
+            }
+            scan_from = next;
+            if next >= buf.len() {
+                break;
+            }
+        }
+        if eof {
+            grouper.finish(&mut spans);
+        }
+        if spans.len() >= BATCH || eof {
+            rows += spans.len();
+            let done: Vec<text::Span> = std::mem::take(&mut spans);
+            let parsed: Vec<Parsed> = done
+                .par_iter()
+                .map(|s| {
+                    let lo = (s.start - buf_start) as usize;
+                    let hi = (s.end - buf_start) as usize;
+                    let raw = String::from_utf8_lossy(&buf[lo..hi.min(buf.len())]);
+                    parse_record(s.line, s.start, &raw, layout, tz)
+                })
+                .collect();
+            sink(parsed);
+        }
+    }
+    Ok((rows, grouper.context_lines, lossy))
+}
+
+/// How much of the buffer can be dropped: everything before the next unread
+/// line, the earliest unfinished record and the spans not yet parsed.
+fn keep_from(g: &text::Grouper, pending: &[text::Span], buf_start: u64, scan_from: usize) -> usize {
+    let mut keep = buf_start + scan_from as u64;
+    if let Some(open) = g.earliest_needed() {
+        keep = keep.min(open);
+    }
+    if let Some(first) = pending.first() {
+        keep = keep.min(first.start);
+    }
+    (keep.saturating_sub(buf_start)) as usize
+}
+
+fn read_full(r: &mut impl Read, mut buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut total = 0;
+    while !buf.is_empty() {
+        match r.read(buf) {
+            Ok(0) => break,
+            Ok(n) => {
+                total += n;
+                buf = &mut buf[n..];
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(total)
+}
+
+/// CSV: the csv crate splits records (quoted fields may span lines).
+fn read_csv(
+    input: impl Read,
+    layout: &CsvLayout,
+    tz: Tz,
+    progress: &dyn Fn(u64),
+    sink: &mut dyn FnMut(Vec<Parsed>),
+) -> std::io::Result<(usize, usize, bool)> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(layout.delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .buffer_capacity(1 << 20)
+        .from_reader(input);
+    let mut record = csv::ByteRecord::new();
+    let mut batch: Vec<(u32, u64, u32, Vec<String>)> = Vec::with_capacity(BATCH);
+    let mut rows = 0usize;
+    let mut lossy = false;
+    let mut first = true;
+    loop {
+        let start = rdr.position().clone();
+        let more = match rdr.read_byte_record(&mut record) {
+            Ok(m) => m,
+            Err(e) => match e.kind() {
+                csv::ErrorKind::Io(_) => return Err(std::io::Error::other(e.to_string())),
+                // an unreadable record (e.g. an unterminated quote): keep it as unparsed
+                _ => {
+                    let end = rdr.position().byte();
+                    batch.push((start.line() as u32, start.byte(), (end - start.byte()) as u32, Vec::new()));
+                    rows += 1;
+                    continue;
+                }
+            },
+        };
+        if !more {
+            break;
+        }
+        let end = rdr.position().byte();
+        if first {
+            first = false;
+            if layout.has_header {
+                continue;
+            }
+        }
+        let cells: Vec<String> = record
+            .iter()
+            .map(|c| match std::str::from_utf8(c) {
+                Ok(s) => s.to_string(),
+                Err(_) => {
+                    lossy = true;
+                    String::from_utf8_lossy(c).into_owned()
+                }
+            })
+            .collect();
+        let len = trimmed_len(end - start.byte());
+        batch.push((start.line() as u32, start.byte(), len, cells));
+        rows += 1;
+        if batch.len() >= BATCH {
+            progress(end);
+            sink(parse_csv_batch(std::mem::take(&mut batch), layout, tz));
+        }
+    }
+    sink(parse_csv_batch(batch, layout, tz));
+    Ok((rows, 0, lossy))
+}
+
+fn trimmed_len(n: u64) -> u32 {
+    // the record's span includes its line ending; the re-read trims it
+    n.min(u32::MAX as u64) as u32
+}
+
+fn parse_csv_batch(batch: Vec<(u32, u64, u32, Vec<String>)>, layout: &CsvLayout, tz: Tz) -> Vec<Parsed> {
+    batch
+        .into_par_iter()
+        .map(|(line, offset, len, cells)| {
+            if cells.is_empty() {
+                return finish_record(line, offset, len as usize, Extracted::unparsed("not a readable CSV record"));
+            }
+            let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
+            let ex = layout.extract_cells(&refs, tz);
+            finish_record(line, offset, len as usize, ex)
+        })
+        .collect()
+}

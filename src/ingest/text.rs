@@ -1,0 +1,342 @@
+//! Plain text logs: a frame after a prefix on one line, or a frame that
+//! starts after a prefix and continues pretty-printed over further lines.
+//! Lines with no frame are context, not rows.
+
+use super::frame::{find_frame_start, parse_frame};
+use super::hints::{scan_prefix_direction, scan_prefix_station};
+use super::timestamp::scan_timestamp;
+use super::Extracted;
+use chrono_tz::Tz;
+
+/// A multi-line frame is given up (and kept as an unparsed row) past these sizes.
+const MAX_RECORD_LINES: usize = 100_000;
+const MAX_RECORD_BYTES: usize = 64 * 1024 * 1024;
+
+/// Read one text record (one or more lines).
+pub fn extract(raw: &str, tz: Tz) -> Extracted {
+    let Some(start) = find_record_frame(raw) else {
+        return Extracted::unparsed("no OCPP-J frame in this record");
+    };
+    let prefix = &raw[..start];
+    let body = &raw[start..];
+    let frame_text = match super::frame::frame_end(body) {
+        Ok(end) => &body[..end],
+        Err(_) => body.trim_end(),
+    };
+    let mut ex = Extracted {
+        at: scan_timestamp(prefix, tz).map(|(t, _)| t),
+        station: scan_prefix_station(prefix),
+        dir: scan_prefix_direction(prefix),
+        action_hint: None,
+        frame: parse_frame(frame_text).map_err(|e| e.to_string()),
+    };
+    if ex.frame.is_err() && super::frame::frame_end(body).is_err() {
+        ex.frame = Err("frame is cut off (its brackets never close)".to_string());
+    }
+    ex
+}
+
+/// The frame start of a record: on its first line, or (when the first line is
+/// a header such as `...: ChargePoint>CentralSystem Authorize`) on a line
+/// that holds only `[`.
+fn find_record_frame(raw: &str) -> Option<usize> {
+    let first_end = raw.find('\n').unwrap_or(raw.len());
+    if let Some(p) = find_frame_start(&raw[..first_end]) {
+        return Some(p);
+    }
+    // header line followed by a bracket line
+    let mut offset = 0;
+    for line in raw.split_inclusive('\n') {
+        if line.trim() == "[" {
+            return Some(offset + line.find('[').unwrap_or(0));
+        }
+        if let Some(p) = find_frame_start(line) {
+            return Some(offset + p);
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// Incremental bracket balance over the bytes of a frame that spans lines.
+#[derive(Default)]
+pub struct Balance {
+    depth: usize,
+    in_string: bool,
+    escaped: bool,
+    started: bool,
+}
+
+impl Balance {
+    /// Feed bytes; true once the outermost bracket has closed.
+    pub fn feed(&mut self, bytes: &[u8]) -> bool {
+        for &b in bytes {
+            if self.in_string {
+                if self.escaped {
+                    self.escaped = false;
+                } else if b == b'\\' {
+                    self.escaped = true;
+                } else if b == b'"' {
+                    self.in_string = false;
+                }
+                continue;
+            }
+            match b {
+                b'"' => self.in_string = true,
+                b'[' | b'{' => {
+                    self.depth += 1;
+                    self.started = true;
+                }
+                b']' | b'}' => {
+                    self.depth = self.depth.saturating_sub(1);
+                    if self.started && self.depth == 0 {
+                        return true;
+                    }
+                }
+                _ => {}
+            }
+        }
+        false
+    }
+}
+
+/// What a line is, for grouping lines into records.
+pub enum LineRole {
+    /// A frame starts at this byte offset; `closed` when it ends on the same line.
+    FrameStart {
+        at: usize,
+        closed: bool,
+    },
+    /// The line is only `[`: a pretty-printed frame may start here.
+    OpenBracket,
+    Context,
+}
+
+pub fn classify(line: &str) -> LineRole {
+    if let Some(at) = find_frame_start(line) {
+        let closed = super::frame::frame_end(&line[at..]).is_ok();
+        return LineRole::FrameStart { at, closed };
+    }
+    if line.trim() == "[" {
+        return LineRole::OpenBracket;
+    }
+    LineRole::Context
+}
+
+/// A line may continue a pretty-printed frame: JSON-looking, no log prefix of its own.
+pub fn is_continuation(line: &str) -> bool {
+    let t = line.trim_start();
+    if t.is_empty() {
+        return true;
+    }
+    let first = t.as_bytes()[0];
+    let jsonish = matches!(first, b']' | b'}' | b'[' | b'{' | b'"' | b',' | b'-' | b'0'..=b'9')
+        || t.starts_with("true")
+        || t.starts_with("false")
+        || t.starts_with("null")
+        || t.starts_with('\u{201C}')
+        || t.starts_with('\u{2018}');
+    jsonish
+        && (line.starts_with([' ', '\t', ']', '}', '"', '\u{201C}']) || scan_timestamp(line, chrono_tz::UTC).is_none())
+}
+
+/// Groups lines into records. Feed lines in order; get back finished records
+/// as (first line number, first byte offset, end byte offset) and context
+/// counts.
+pub struct Grouper {
+    open: Option<OpenRecord>,
+    /// The previous line, when it was a non-blank context line (a possible header).
+    prev_context: Option<(u32, u64)>,
+    pending_bracket: Option<PendingBracket>,
+    pub context_lines: usize,
+}
+
+/// A line holding only `[` (line, start, end) and the header line before it, if any.
+type PendingBracket = (u32, u64, u64, Option<(u32, u64)>);
+
+struct OpenRecord {
+    line: u32,
+    start: u64,
+    end: u64,
+    lines: usize,
+    balance: Balance,
+}
+
+/// A finished record span.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Span {
+    pub line: u32,
+    pub start: u64,
+    pub end: u64,
+}
+
+impl Default for Grouper {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Grouper {
+    pub fn new() -> Grouper {
+        Grouper { open: None, prev_context: None, pending_bracket: None, context_lines: 0 }
+    }
+
+    /// `text` is the line without its line ending; `start..end` its bytes
+    /// without the ending.
+    pub fn push(&mut self, line_no: u32, start: u64, end: u64, text: &str, out: &mut Vec<Span>) {
+        if let Some(open) = &mut self.open {
+            let too_big = open.lines >= MAX_RECORD_LINES || (end - open.start) as usize > MAX_RECORD_BYTES;
+            if is_continuation(text) && !too_big {
+                open.end = end;
+                open.lines += 1;
+                if open.balance.feed(text.as_bytes()) {
+                    out.push(Span { line: open.line, start: open.start, end: open.end });
+                    self.open = None;
+                }
+                return;
+            }
+            // the frame never closed: keep what we have as one (unparsed) record
+            out.push(Span { line: open.line, start: open.start, end: open.end });
+            self.open = None;
+        }
+        if let Some((b_line, b_start, b_end, header)) = self.pending_bracket.take() {
+            let t = text.trim_start();
+            let frame_follows =
+                matches!(t.as_bytes().first(), Some(b'2' | b'3' | b'4')) && t[1..].trim_start().starts_with(',');
+            if frame_follows {
+                let (line, rec_start) = match header {
+                    Some((h_line, h_start)) => {
+                        self.context_lines -= 1;
+                        (h_line, h_start)
+                    }
+                    None => (b_line, b_start),
+                };
+                let mut balance = Balance::default();
+                balance.feed(b"[");
+                balance.feed(text.as_bytes());
+                self.open = Some(OpenRecord { line, start: rec_start, end, lines: 2, balance });
+                let _ = b_end;
+                return;
+            }
+            self.context_lines += 1;
+        }
+        match classify(text) {
+            LineRole::FrameStart { at, closed } => {
+                let bare = text[..at].trim().is_empty();
+                let (line, rec_start) = match (bare, self.prev_context) {
+                    (true, Some((h_line, h_start))) => {
+                        self.context_lines -= 1;
+                        (h_line, h_start)
+                    }
+                    _ => (line_no, start),
+                };
+                self.prev_context = None;
+                if closed {
+                    out.push(Span { line, start: rec_start, end });
+                } else {
+                    let mut balance = Balance::default();
+                    balance.feed(&text.as_bytes()[at..]);
+                    self.open = Some(OpenRecord { line, start: rec_start, end, lines: 1, balance });
+                }
+            }
+            LineRole::OpenBracket => {
+                self.pending_bracket = Some((line_no, start, end, self.prev_context.take()));
+            }
+            LineRole::Context => {
+                if text.trim().is_empty() {
+                    self.prev_context = None;
+                } else {
+                    self.context_lines += 1;
+                    self.prev_context = Some((line_no, start));
+                }
+            }
+        }
+    }
+
+    /// The earliest byte a future record may still start at (an open record,
+    /// a pending bracket line, or a context line that may turn out to be a header).
+    pub fn earliest_needed(&self) -> Option<u64> {
+        [
+            self.open.as_ref().map(|o| o.start),
+            self.pending_bracket.map(|(_, s, _, h)| h.map_or(s, |(_, hs)| hs)),
+            self.prev_context.map(|(_, s)| s),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+    }
+
+    /// End of input: close what is open.
+    pub fn finish(&mut self, out: &mut Vec<Span>) {
+        if let Some(open) = self.open.take() {
+            out.push(Span { line: open.line, start: open.start, end: open.end });
+        }
+        if self.pending_bracket.take().is_some() {
+            self.context_lines += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn group(text: &str) -> (Vec<Span>, usize) {
+        let mut g = Grouper::new();
+        let mut out = Vec::new();
+        let mut off = 0u64;
+        for (i, line) in text.split_inclusive('\n').enumerate() {
+            let body = line.trim_end_matches(['\n', '\r']);
+            g.push(i as u32 + 1, off, off + body.len() as u64, body, &mut out);
+            off += line.len() as u64;
+        }
+        g.finish(&mut out);
+        (out, g.context_lines)
+    }
+
+    #[test]
+    fn single_line_frames_and_context() {
+        let log = "INFO start\n2025-01-01 10:00:00 [CP1] <- [2,\"a\",\"Heartbeat\",{}]\nnoise\n";
+        let (spans, ctx) = group(log);
+        assert_eq!(spans.len(), 1);
+        assert_eq!(spans[0].line, 2);
+        assert_eq!(ctx, 2);
+    }
+
+    #[test]
+    fn pretty_printed_frame_is_one_record() {
+        let log = "12:00 X: receive message [3,\"id1\",\n  {\n    \"status\": \"Accepted\"\n  }\n]\nINFO next\n";
+        let (spans, ctx) = group(log);
+        assert_eq!(spans.len(), 1);
+        assert_eq!((spans[0].line, spans[0].start), (1, 0));
+        let raw = &log[spans[0].start as usize..spans[0].end as usize];
+        let ex = extract(raw, chrono_tz::UTC);
+        let f = ex.frame.unwrap();
+        assert_eq!(f.payload["status"], "Accepted");
+        assert_eq!(ctx, 1);
+    }
+
+    #[test]
+    fn header_line_then_bracket_line() {
+        let log = "2023-01-19T14:19:35.183Z: ChargePoint>CentralSystem Authorize\n[\n  2,\n  \"abc\",\n  \"Authorize\",\n  {\n    \"idTag\": \"T1\"\n  }\n]\n\n";
+        let (spans, ctx) = group(log);
+        assert_eq!(spans.len(), 1, "{spans:?}");
+        assert_eq!(spans[0].line, 1);
+        assert_eq!(ctx, 0);
+        let raw = &log[spans[0].start as usize..spans[0].end as usize];
+        let ex = extract(raw, chrono_tz::UTC);
+        assert_eq!(ex.frame.unwrap().action.as_deref(), Some("Authorize"));
+        assert!(ex.at.is_some());
+        assert_eq!(ex.dir, super::super::hints::DirHint::Abs(crate::store::Direction::CpToCs));
+    }
+
+    #[test]
+    fn truncated_frame_stops_at_next_log_line() {
+        let log =
+            "2025-01-01 10:00:00 <- [2,\"a\",\"Heartbeat\",{\n2025-01-01 10:00:01 <- [2,\"b\",\"Heartbeat\",{}]\n";
+        let (spans, _) = group(log);
+        assert_eq!(spans.len(), 2);
+        let raw = &log[spans[0].start as usize..spans[0].end as usize];
+        assert!(extract(raw, chrono_tz::UTC).frame.is_err());
+    }
+}

@@ -1,0 +1,356 @@
+//! Writers for `report` (text, JSON, markdown) and `list` (text, JSONL, CSV).
+//! They only format what the library computed.
+
+use crate::analysis::{Finding, Line, Severity};
+use crate::ingest::frame::{Frame, MsgKind};
+use crate::ingest::timestamp::{format_rfc3339_ms, Millis};
+use crate::sanitize::inert;
+use crate::store::{LogStore, MsgIdx, NO_TIME};
+use crate::time::DisplayZone;
+use serde_json::{json, Value};
+use std::io::{self, Write};
+
+/// The `summary` of a report, over the messages in view.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Summary {
+    pub messages: usize,
+    pub unparsed: usize,
+    pub stations: Vec<String>,
+    pub transactions: usize,
+    pub first: Option<Millis>,
+    pub last: Option<Millis>,
+}
+
+impl Summary {
+    pub fn of(store: &LogStore, view: &[MsgIdx]) -> Summary {
+        let mut stations: Vec<String> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for &i in view {
+            let s = store.msg(i).station;
+            if seen.insert(s) && !store.str(s).is_empty() {
+                stations.push(store.str(s).to_string());
+            }
+        }
+        stations.sort();
+        let times = view.iter().map(|&i| store.msg(i).at).filter(|&t| t != NO_TIME);
+        let (first, last) = times.fold((None, None), |(lo, hi): (Option<i64>, Option<i64>), t| {
+            (Some(lo.map_or(t, |l| l.min(t))), Some(hi.map_or(t, |h| h.max(t))))
+        });
+        let all = view.len() == store.messages.len();
+        let transactions = if all {
+            store.transactions.len()
+        } else {
+            store.transactions.iter().filter(|t| view.binary_search(&t.start).is_ok()).count()
+        };
+        Summary { messages: view.len(), unparsed: store.unparsed.len(), stations, transactions, first, last }
+    }
+}
+
+fn lines_json(store: &LogStore, lines: &[Line]) -> Value {
+    // with one input file, plain line numbers (the contract's shape)
+    if store.files.len() <= 1 {
+        json!(lines.iter().map(|l| l.line).collect::<Vec<_>>())
+    } else {
+        json!(lines.iter().map(|l| format!("{}:{}", store.file_name(l.file), l.line)).collect::<Vec<_>>())
+    }
+}
+
+fn time_json(t: Option<Millis>) -> Value {
+    t.map_or(Value::Null, |t| Value::String(format_rfc3339_ms(t)))
+}
+
+/// `report --format json`.
+pub fn write_json(w: &mut dyn Write, store: &LogStore, view: &[MsgIdx], findings: &[Finding]) -> io::Result<()> {
+    let s = Summary::of(store, view);
+    let findings: Vec<Value> = findings
+        .iter()
+        .map(|f| {
+            json!({
+                "rule": f.rule,
+                "severity": f.severity.name(),
+                "station": f.station,
+                "at": time_json(f.at),
+                "connector": f.connector,
+                "transaction": f.transaction,
+                "uniqueIds": f.unique_ids(store),
+                "lines": lines_json(store, &f.lines(store)),
+                "title": f.title,
+                "explanation": f.explanation,
+                "advice": f.advice,
+            })
+        })
+        .collect();
+    let doc = json!({
+        "source": {
+            "files": store.files.iter().map(|f| f.name.clone()).collect::<Vec<_>>(),
+            "format": store.format_name(),
+            "rows": store.rows(),
+            "context_lines": store.context_lines(),
+            "warnings": store.warnings,
+        },
+        "summary": {
+            "messages": s.messages,
+            "unparsed": s.unparsed,
+            "stations": s.stations,
+            "transactions": s.transactions,
+            "first": time_json(s.first),
+            "last": time_json(s.last),
+        },
+        "findings": findings,
+    });
+    serde_json::to_writer_pretty(&mut *w, &doc)?;
+    writeln!(w)
+}
+
+fn counts(findings: &[Finding]) -> Vec<(Severity, &'static str, usize)> {
+    let mut c: Vec<(Severity, &'static str, usize)> = Vec::new();
+    for f in findings {
+        match c.iter_mut().find(|(s, r, _)| *s == f.severity && *r == f.rule) {
+            Some(e) => e.2 += 1,
+            None => c.push((f.severity, f.rule, 1)),
+        }
+    }
+    c.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+    c
+}
+
+fn line_refs(store: &LogStore, lines: &[Line], max: usize) -> String {
+    let mut parts: Vec<String> =
+        lines.iter().take(max).map(|l| format!("{}:{}", store.file_name(l.file), l.line)).collect();
+    if lines.len() > max {
+        parts.push(format!("… {} more", lines.len() - max));
+    }
+    parts.join(", ")
+}
+
+/// `report --format text`: counts first, then findings grouped by severity and rule.
+pub fn write_text(
+    w: &mut dyn Write,
+    store: &LogStore,
+    view: &[MsgIdx],
+    findings: &[Finding],
+    zone: DisplayZone,
+) -> io::Result<()> {
+    let s = Summary::of(store, view);
+    let files: Vec<&str> = store.files.iter().map(|f| f.name.as_str()).collect();
+    writeln!(w, "ocpplens report — {}", inert(&files.join(", ")))?;
+    writeln!(
+        w,
+        "{} rows: {} messages, {} unparsed ({} layout); {} context lines",
+        store.rows(),
+        s.messages,
+        s.unparsed,
+        store.format_name(),
+        store.context_lines()
+    )?;
+    if !s.stations.is_empty() {
+        writeln!(w, "stations: {}", inert(&s.stations.join(", ")))?;
+    }
+    if let (Some(a), Some(b)) = (s.first, s.last) {
+        writeln!(w, "window: {} — {} ({})", zone.format(a), zone.format(b), zone.name())?;
+    }
+    writeln!(w, "transactions: {}", s.transactions)?;
+    for warning in &store.warnings {
+        writeln!(w, "note: {}", inert(warning))?;
+    }
+    writeln!(w)?;
+    if findings.is_empty() {
+        writeln!(w, "No findings.")?;
+        return Ok(());
+    }
+    writeln!(w, "Findings")?;
+    for (sev, rule, n) in counts(findings) {
+        writeln!(w, "  {:<8} {:<24} {n}", sev.name(), rule)?;
+    }
+    for (sev, rule, _) in counts(findings) {
+        writeln!(w)?;
+        writeln!(w, "== {} · {rule}", sev.name().to_uppercase())?;
+        for f in findings.iter().filter(|f| f.severity == sev && f.rule == rule) {
+            let when = f.at.map_or_else(|| "(no time)".to_string(), |t| zone.format_with_zone(t));
+            let station = if f.station.is_empty() { String::new() } else { format!(" [{}]", inert(&f.station)) };
+            writeln!(w, "- {when}{station} {}", inert(&f.title))?;
+            writeln!(w, "  {}", inert(&f.explanation))?;
+            writeln!(w, "  What to do: {}", inert(&f.advice))?;
+            let ids = f.unique_ids(store);
+            if !ids.is_empty() {
+                writeln!(w, "  uniqueIds: {}", inert(&ids.join(", ")))?;
+            }
+            writeln!(w, "  evidence: {}", inert(&line_refs(store, &f.lines(store), 12)))?;
+        }
+    }
+    Ok(())
+}
+
+/// `report --format markdown`: a ticket-ready summary.
+pub fn write_markdown(
+    w: &mut dyn Write,
+    store: &LogStore,
+    view: &[MsgIdx],
+    findings: &[Finding],
+    zone: DisplayZone,
+) -> io::Result<()> {
+    let s = Summary::of(store, view);
+    let files: Vec<&str> = store.files.iter().map(|f| f.name.as_str()).collect();
+    writeln!(w, "## OCPP log diagnosis")?;
+    writeln!(w)?;
+    writeln!(w, "- **Log:** {}", md(&files.join(", ")))?;
+    if !s.stations.is_empty() {
+        writeln!(w, "- **Station(s):** {}", md(&s.stations.join(", ")))?;
+    }
+    if let (Some(a), Some(b)) = (s.first, s.last) {
+        writeln!(w, "- **Window:** {} — {} ({})", zone.format(a), zone.format(b), zone.name())?;
+    }
+    writeln!(w, "- **Messages:** {} ({} unparsed rows), **transactions:** {}", s.messages, s.unparsed, s.transactions)?;
+    writeln!(w)?;
+    if findings.is_empty() {
+        writeln!(w, "No findings.")?;
+        return Ok(());
+    }
+    writeln!(w, "| severity | finding | count |")?;
+    writeln!(w, "|---|---|---|")?;
+    for (sev, rule, n) in counts(findings) {
+        writeln!(w, "| {} | `{rule}` | {n} |", sev.name())?;
+    }
+    for f in findings {
+        writeln!(w)?;
+        let when = f.at.map_or_else(|| "no time".to_string(), |t| zone.format_with_zone(t));
+        writeln!(w, "### {} — {} ({when})", f.severity.name(), md(&f.title))?;
+        writeln!(w)?;
+        writeln!(w, "{}", md(&f.explanation))?;
+        writeln!(w)?;
+        writeln!(w, "**What to do:** {}", md(&f.advice))?;
+        writeln!(w)?;
+        writeln!(w, "```")?;
+        for &i in f.evidence.iter().take(20) {
+            writeln!(w, "{}", list_line(store, i, zone))?;
+        }
+        for l in f.extra_lines.iter().take(20) {
+            if let Some(u) = store.unparsed.iter().find(|u| u.file == l.file && u.line == l.line) {
+                writeln!(w, "{}:{} {}", store.file_name(l.file), l.line, inert(store.unparsed_text(u).trim_end()))?;
+            }
+        }
+        writeln!(w, "```")?;
+    }
+    Ok(())
+}
+
+fn md(s: &str) -> String {
+    inert(s).replace('|', "\\|")
+}
+
+/// The payload written out for `list`: CALL/CALLRESULT payload, CALLERROR details.
+fn payload_of(frame: &Option<Frame>) -> Value {
+    frame.as_ref().map_or(Value::Null, |f| f.payload.clone())
+}
+
+/// One message as a line of `list --format text`.
+pub fn list_line(store: &LogStore, i: MsgIdx, zone: DisplayZone) -> String {
+    let m = store.msg(i);
+    let frame = store.frame(i);
+    let when = m.time().map_or_else(|| "-".repeat(23), |t| zone.format(t));
+    let station = store.str(m.station);
+    let action = store.str(m.action);
+    let body = match &frame {
+        Some(f) if f.kind == MsgKind::Error => format!(
+            "{} {:?} {}",
+            f.error_code.as_deref().unwrap_or(""),
+            f.error_description.as_deref().unwrap_or(""),
+            f.payload
+        ),
+        Some(f) => f.payload.to_string(),
+        None => String::new(),
+    };
+    let line = format!(
+        "{when} {station:<12} {} {:<6} {:<26} {:<12} {body}  ({}:{})",
+        m.dir.arrow(),
+        m.kind.name(),
+        if action.is_empty() { "?" } else { action },
+        store.str(m.unique_id),
+        store.file_name(m.file),
+        m.line
+    );
+    inert(&line).into_owned()
+}
+
+fn list_record(store: &LogStore, i: MsgIdx) -> Value {
+    let m = store.msg(i);
+    let frame = store.frame(i);
+    let mut v = json!({
+        "file": store.file_name(m.file),
+        "line": m.line,
+        "at": time_json(m.time()),
+        "station": store.str(m.station),
+        "direction": m.dir.name(),
+        "type": m.kind.name(),
+        "uniqueId": store.str(m.unique_id),
+        "action": if m.action.is_none() { Value::Null } else { Value::String(store.str(m.action).to_string()) },
+        "payload": payload_of(&frame),
+        "pairLine": m.pair.opt().map(|p| store.msg(p).line),
+    });
+    if let Some(f) = frame.filter(|f| f.kind == MsgKind::Error) {
+        v["errorCode"] = json!(f.error_code);
+        v["errorDescription"] = json!(f.error_description);
+    }
+    v
+}
+
+/// `list` in text, JSONL or CSV.
+pub fn write_list(
+    w: &mut dyn Write,
+    store: &LogStore,
+    view: &[MsgIdx],
+    format: crate::cli::Format,
+    zone: DisplayZone,
+) -> io::Result<()> {
+    use crate::cli::Format;
+    match format {
+        Format::Jsonl => {
+            for &i in view {
+                serde_json::to_writer(&mut *w, &list_record(store, i))?;
+                writeln!(w)?;
+            }
+        }
+        Format::Csv => {
+            let mut c = csv::Writer::from_writer(w);
+            c.write_record([
+                "file",
+                "line",
+                "at",
+                "station",
+                "direction",
+                "type",
+                "uniqueId",
+                "action",
+                "payload",
+                "pairLine",
+            ])?;
+            for &i in view {
+                let r = list_record(store, i);
+                let text = |k: &str| match &r[k] {
+                    Value::String(s) => s.clone(),
+                    Value::Null => String::new(),
+                    other => other.to_string(),
+                };
+                c.write_record([
+                    text("file"),
+                    text("line"),
+                    text("at"),
+                    text("station"),
+                    text("direction"),
+                    text("type"),
+                    text("uniqueId"),
+                    text("action"),
+                    r["payload"].to_string(),
+                    text("pairLine"),
+                ])?;
+            }
+            c.flush()?;
+        }
+        _ => {
+            for &i in view {
+                writeln!(w, "{}", list_line(store, i, zone))?;
+            }
+        }
+    }
+    Ok(())
+}

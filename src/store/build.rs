@@ -1,0 +1,415 @@
+//! Building the store: interning, ordering by time, resolving directions,
+//! pairing requests with answers (reference §1.4), transactions, indexes.
+
+use super::intern::{FnvMap, Interner, Sym};
+use super::{Direction, Facts, Indexes, LogStore, Message, MeterReading, MsgIdx, Transaction, TxIdx, Unparsed};
+use super::{NO_INT, NO_TIME};
+use crate::analysis::schema::{validate_response, Violation};
+use crate::ingest::frame::MsgKind;
+use crate::ingest::hints::DirHint;
+use crate::ingest::timestamp::Millis;
+use crate::ingest::{Parsed, SourceFile};
+use crate::ocpp::{origin, Origin};
+use serde_json::Value;
+
+/// An answer may be logged up to this long before its request (different
+/// threads stamping, merged files).
+const PAIRING_TOLERANCE_MS: i64 = 2_000;
+/// How far back an Authorize may lie before the StartTransaction it led to.
+const AUTHORIZE_LOOKBACK_MS: i64 = 15 * 60_000;
+
+/// Collects parsed records of all files, then builds the [`LogStore`].
+pub struct StoreBuilder {
+    pub files: Vec<SourceFile>,
+    pub warnings: Vec<String>,
+    messages: Vec<Message>,
+    facts: Vec<Facts>,
+    readings: Vec<MeterReading>,
+    unparsed: Vec<Unparsed>,
+    strings: Interner,
+    hints: Vec<DirHint>,
+    action_hints: Vec<Sym>,
+    violations: Vec<(u32, Violation)>,
+    deviations: Vec<(u32, String)>,
+    answer_payloads: Vec<(u32, Value)>,
+}
+
+impl Default for StoreBuilder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl StoreBuilder {
+    pub fn new() -> StoreBuilder {
+        StoreBuilder {
+            files: Vec::new(),
+            warnings: Vec::new(),
+            messages: Vec::new(),
+            facts: Vec::new(),
+            readings: Vec::new(),
+            unparsed: Vec::new(),
+            strings: Interner::default(),
+            hints: Vec::new(),
+            action_hints: Vec::new(),
+            violations: Vec::new(),
+            deviations: Vec::new(),
+            answer_payloads: Vec::new(),
+        }
+    }
+
+    fn opt(&mut self, s: &Option<String>) -> Sym {
+        match s {
+            Some(s) => self.strings.intern(s),
+            None => Sym::NONE,
+        }
+    }
+
+    pub fn push(&mut self, file: u16, p: Parsed) {
+        let at = p.ex.at.unwrap_or(NO_TIME);
+        let frame = match p.ex.frame {
+            Ok(f) => f,
+            Err(reason) => {
+                self.unparsed.push(Unparsed { file, line: p.line, offset: p.offset, len: p.len, at, reason });
+                return;
+            }
+        };
+        let idx = self.messages.len() as u32;
+        let f = &p.facts;
+        let start = self.readings.len() as u32;
+        self.readings.extend_from_slice(&f.readings);
+        let facts = Facts {
+            id_tag: self.opt(&f.id_tag),
+            status: self.opt(&f.status),
+            error_code: self.opt(&f.error_code),
+            info: self.opt(&f.info),
+            vendor_id: self.opt(&f.vendor_id),
+            vendor_error: self.opt(&f.vendor_error),
+            reason: self.opt(&f.reason),
+            key: self.opt(&f.key),
+            connector: f.connector.unwrap_or(NO_INT),
+            transaction: f.transaction.unwrap_or(NO_INT),
+            value: f.value.unwrap_or(NO_INT),
+            time: f.time.unwrap_or(NO_TIME),
+            readings: (start, self.readings.len() as u32),
+        };
+        let station = self.strings.intern(p.ex.station.as_deref().unwrap_or(""));
+        let unique_id = self.strings.intern(&frame.unique_id);
+        let action = self.opt(&frame.action);
+        let action_hint = self.opt(&p.ex.action_hint);
+        self.messages.push(Message {
+            at,
+            offset: p.offset,
+            len: p.len,
+            line: p.line,
+            file,
+            kind: frame.kind,
+            dir: Direction::Unknown,
+            station,
+            unique_id,
+            action,
+            pair: MsgIdx::NONE,
+            facts: self.facts.len() as u32,
+        });
+        self.facts.push(facts);
+        self.hints.push(p.ex.dir);
+        self.action_hints.push(action_hint);
+        self.violations.extend(p.violations.into_iter().map(|v| (idx, v)));
+        if frame.repaired {
+            self.deviations.push((idx, "typographic quotes or invisible characters repaired".to_string()));
+        }
+        self.deviations.extend(frame.deviations.into_iter().map(|d| (idx, d)));
+        if frame.kind == MsgKind::Result && frame.payload.as_object().is_some_and(|o| !o.is_empty()) {
+            self.answer_payloads.push((idx, frame.payload));
+        }
+    }
+
+    pub fn finish(mut self) -> LogStore {
+        let order = self.time_order();
+        self.apply_order(&order);
+        self.resolve_directions();
+        self.pair();
+        let mut violations: Vec<(MsgIdx, Violation)> = self.violations.drain(..).map(|(i, v)| (MsgIdx(i), v)).collect();
+        for (i, payload) in std::mem::take(&mut self.answer_payloads) {
+            let m = &self.messages[i as usize];
+            if m.pair != MsgIdx::NONE {
+                let action = self.strings.get(m.action).to_string();
+                violations.extend(validate_response(&action, &payload).into_iter().map(|v| (MsgIdx(i), v)));
+            }
+        }
+        violations.sort_by_key(|(i, _)| *i);
+        let mut deviations: Vec<(MsgIdx, String)> = self.deviations.drain(..).map(|(i, d)| (MsgIdx(i), d)).collect();
+        deviations.sort_by_key(|(i, _)| *i);
+        self.unparsed.sort_by_key(|u| (u.file, u.line));
+
+        let mut store = LogStore {
+            files: self.files,
+            messages: self.messages,
+            facts: self.facts,
+            readings: self.readings,
+            unparsed: self.unparsed,
+            strings: self.strings,
+            violations,
+            deviations,
+            transactions: Vec::new(),
+            index: Indexes::default(),
+            warnings: self.warnings,
+        };
+        build_indexes(&mut store);
+        build_transactions(&mut store);
+        store
+    }
+
+    /// Sort by log time, file order breaking ties; a record without a time
+    /// takes the time of the record before it in its file.
+    fn time_order(&self) -> Vec<u32> {
+        let mut eff: Vec<Millis> = Vec::with_capacity(self.messages.len());
+        let mut last: FnvMap<u16, Millis> = FnvMap::default();
+        let mut first: FnvMap<u16, Millis> = FnvMap::default();
+        for m in &self.messages {
+            if m.at != NO_TIME {
+                first.entry(m.file).or_insert(m.at);
+            }
+        }
+        for m in &self.messages {
+            let t = if m.at != NO_TIME {
+                last.insert(m.file, m.at);
+                m.at
+            } else {
+                *last.get(&m.file).or(first.get(&m.file)).unwrap_or(&NO_TIME)
+            };
+            eff.push(t);
+        }
+        let mut order: Vec<u32> = (0..self.messages.len() as u32).collect();
+        order.sort_by_key(|&i| {
+            let m = &self.messages[i as usize];
+            (eff[i as usize], m.file, m.line)
+        });
+        order
+    }
+
+    fn apply_order(&mut self, order: &[u32]) {
+        let mut new_pos = vec![0u32; order.len()];
+        for (new, &old) in order.iter().enumerate() {
+            new_pos[old as usize] = new as u32;
+        }
+        self.messages = order.iter().map(|&o| self.messages[o as usize]).collect();
+        self.hints = order.iter().map(|&o| self.hints[o as usize]).collect();
+        self.action_hints = order.iter().map(|&o| self.action_hints[o as usize]).collect();
+        for (i, _) in &mut self.violations {
+            *i = new_pos[*i as usize];
+        }
+        for (i, _) in &mut self.deviations {
+            *i = new_pos[*i as usize];
+        }
+        for (i, _) in &mut self.answer_payloads {
+            *i = new_pos[*i as usize];
+        }
+    }
+
+    /// "in/out" words are relative to whoever wrote the log: decide per file
+    /// whether that was the station or the central system, by the calls
+    /// whose action only one side sends.
+    fn resolve_directions(&mut self) {
+        let files = self.files.len().max(1 + self.messages.iter().map(|m| m.file as usize).max().unwrap_or(0));
+        let mut logger_is_station = vec![0i64; files];
+        for (m, h) in self.messages.iter().zip(&self.hints) {
+            if m.kind != MsgKind::Call {
+                continue;
+            }
+            let vote = match (origin(self.strings.get(m.action)), h) {
+                (Some(Origin::Station), DirHint::Out) | (Some(Origin::CentralSystem), DirHint::In) => 1,
+                (Some(Origin::Station), DirHint::In) | (Some(Origin::CentralSystem), DirHint::Out) => -1,
+                _ => 0,
+            };
+            logger_is_station[m.file as usize] += vote;
+        }
+        for (m, h) in self.messages.iter_mut().zip(&self.hints) {
+            let station_wrote = logger_is_station[m.file as usize] > 0;
+            m.dir = match h {
+                DirHint::Abs(d) => *d,
+                DirHint::In if station_wrote => Direction::CsToCp,
+                DirHint::In => Direction::CpToCs,
+                DirHint::Out if station_wrote => Direction::CpToCs,
+                DirHint::Out => Direction::CsToCp,
+                DirHint::None if m.kind == MsgKind::Call => match origin(self.strings.get(m.action)) {
+                    Some(Origin::Station) => Direction::CpToCs,
+                    Some(Origin::CentralSystem) => Direction::CsToCp,
+                    _ => Direction::Unknown,
+                },
+                DirHint::None => Direction::Unknown,
+            };
+        }
+    }
+
+    /// Pair each answer with the most recent unanswered request of the same
+    /// (station, uniqueId) travelling the other way, at or before it (with a
+    /// small tolerance for answers logged first).
+    fn pair(&mut self) {
+        let msgs = &mut self.messages;
+        let mut pending: FnvMap<(Sym, Sym), Vec<u32>> = FnvMap::default();
+        let mut early: FnvMap<(Sym, Sym), Vec<u32>> = FnvMap::default();
+        let compatible = |a: Direction, b: Direction| a == Direction::Unknown || b == Direction::Unknown || a != b;
+        for i in 0..msgs.len() {
+            let m = msgs[i];
+            let key = (m.station, m.unique_id);
+            if m.kind == MsgKind::Call {
+                // an answer logged just before its request
+                if let Some(waiting) = early.get_mut(&key) {
+                    if let Some(pos) = waiting.iter().position(|&r| {
+                        let rm = &msgs[r as usize];
+                        compatible(m.dir, rm.dir) && close_before(rm.at, m.at)
+                    }) {
+                        let r = waiting.remove(pos);
+                        link(msgs, i as u32, r);
+                        continue;
+                    }
+                }
+                pending.entry(key).or_default().push(i as u32);
+                continue;
+            }
+            // exports sometimes label directions wrongly: with no request
+            // travelling the other way, take the latest one with that id
+            let found = pending.get_mut(&key).and_then(|calls| {
+                let pos = calls
+                    .iter()
+                    .rposition(|&c| compatible(msgs[c as usize].dir, m.dir))
+                    .or(calls.len().checked_sub(1))?;
+                Some(calls.remove(pos))
+            });
+            match found {
+                Some(c) => link(msgs, c, i as u32),
+                None => early.entry(key).or_default().push(i as u32),
+            }
+        }
+        // answers' action and direction come from their request
+        for i in 0..msgs.len() {
+            let m = msgs[i];
+            if m.kind == MsgKind::Call {
+                continue;
+            }
+            match m.pair.opt() {
+                Some(c) => {
+                    let call = msgs[c.ix()];
+                    msgs[i].action = call.action;
+                    if m.dir == Direction::Unknown {
+                        msgs[i].dir = call.dir.reverse();
+                    } else if call.dir == Direction::Unknown {
+                        msgs[c.ix()].dir = m.dir.reverse();
+                    }
+                }
+                None => {
+                    let hint = self.action_hints[i];
+                    if !hint.is_none() {
+                        msgs[i].action = hint;
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn close_before(answer_at: Millis, call_at: Millis) -> bool {
+    answer_at == NO_TIME || call_at == NO_TIME || (call_at - answer_at) <= PAIRING_TOLERANCE_MS
+}
+
+fn link(msgs: &mut [Message], call: u32, answer: u32) {
+    msgs[call as usize].pair = MsgIdx(answer);
+    msgs[answer as usize].pair = MsgIdx(call);
+}
+
+fn lower_sym(strings: &mut Interner, s: Sym) -> Sym {
+    let text = strings.get(s);
+    if text.bytes().any(|b| b.is_ascii_uppercase()) {
+        let lower = text.to_ascii_lowercase();
+        strings.intern(&lower)
+    } else {
+        s
+    }
+}
+
+fn build_indexes(store: &mut LogStore) {
+    let mut ix = Indexes::default();
+    for i in 0..store.messages.len() {
+        let m = store.messages[i];
+        let idx = MsgIdx(i as u32);
+        if !m.action.is_none() {
+            ix.by_action.entry(m.action).or_default().push(idx);
+        }
+        ix.by_station.entry(m.station).or_default().push(idx);
+        let f = &store.facts[m.facts as usize];
+        if !f.id_tag.is_none() {
+            let lower = lower_sym(&mut store.strings, f.id_tag);
+            ix.by_id_tag.entry(lower).or_default().push(idx);
+        }
+        if m.kind == MsgKind::Call && f.connector != NO_INT {
+            ix.by_connector.entry((m.station, f.connector)).or_default().push(idx);
+        }
+    }
+    store.index = ix;
+}
+
+fn build_transactions(store: &mut LogStore) {
+    let starts: Vec<MsgIdx> = store.with_action("StartTransaction").to_vec();
+    let authorizes: Vec<MsgIdx> =
+        store.with_action("Authorize").iter().copied().filter(|&i| store.msg(i).kind == MsgKind::Call).collect();
+    let mut txs: Vec<Transaction> = Vec::new();
+    let mut by_tx: FnvMap<(Sym, i64), Vec<TxIdx>> = FnvMap::default();
+    for &s in &starts {
+        let m = *store.msg(s);
+        if m.kind != MsgKind::Call {
+            continue;
+        }
+        let Some(answer) = m.pair.opt() else { continue };
+        let id = store.facts(answer).transaction;
+        if id == NO_INT {
+            continue;
+        }
+        let f = store.facts(s).clone();
+        let tag = store.str(f.id_tag).to_ascii_lowercase();
+        let authorize = authorizes
+            .iter()
+            .rev()
+            .filter(|&&a| a < s)
+            .take_while(|&&a| {
+                m.at == NO_TIME || store.msg(a).at == NO_TIME || m.at - store.msg(a).at <= AUTHORIZE_LOOKBACK_MS
+            })
+            .find(|&&a| {
+                store.msg(a).station == m.station && store.str(store.facts(a).id_tag).eq_ignore_ascii_case(&tag)
+            })
+            .copied();
+        let t = TxIdx(txs.len() as u32);
+        txs.push(Transaction {
+            station: m.station,
+            id,
+            connector: f.connector,
+            id_tag: f.id_tag,
+            start: s,
+            stop: None,
+            authorize,
+            messages: Vec::new(),
+        });
+        by_tx.entry((m.station, id)).or_default().push(t);
+    }
+    for action in ["MeterValues", "StopTransaction"] {
+        for &i in store.with_action(action) {
+            let m = store.msg(i);
+            if m.kind != MsgKind::Call {
+                continue;
+            }
+            let id = store.facts(i).transaction;
+            let Some(cands) = by_tx.get(&(m.station, id)) else { continue };
+            let Some(&t) = cands.iter().rev().find(|t| txs[t.0 as usize].start < i) else { continue };
+            let tx = &mut txs[t.0 as usize];
+            tx.messages.push(i);
+            if action == "StopTransaction" && tx.stop.is_none() {
+                tx.stop = Some(i);
+            }
+        }
+    }
+    for tx in &mut txs {
+        tx.messages.sort_unstable();
+    }
+    store.transactions = txs;
+    store.index.by_tx_id = by_tx.into_iter().collect();
+}

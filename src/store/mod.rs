@@ -1,0 +1,380 @@
+//! The in-memory log: a compact arena of messages with interned strings,
+//! typed indexes, request/response pairing and transactions.
+//!
+//! A message keeps where its record lies in the source (file, line, byte
+//! span) instead of a copy of the text; the frame is re-read and re-parsed on
+//! demand for the one message being shown. Everything the rules need is
+//! extracted once at load time into [`Facts`] and [`MeterReading`]s.
+
+mod build;
+pub mod intern;
+
+pub use build::StoreBuilder;
+pub use intern::{Interner, Sym};
+
+use crate::analysis::schema::Violation;
+use crate::ingest::frame::{parse_frame, Frame, MsgKind};
+use crate::ingest::timestamp::Millis;
+use crate::ingest::SourceFile;
+use std::collections::HashMap;
+
+/// "No timestamp" in an `i64` time slot.
+pub const NO_TIME: Millis = i64::MIN;
+/// "Absent" in an integer slot.
+pub const NO_INT: i64 = i64::MIN;
+
+/// Index of a message in [`LogStore::messages`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct MsgIdx(pub u32);
+
+impl MsgIdx {
+    pub const NONE: MsgIdx = MsgIdx(u32::MAX);
+
+    pub fn opt(self) -> Option<MsgIdx> {
+        (self != MsgIdx::NONE).then_some(self)
+    }
+
+    pub fn ix(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// Index of a transaction in [`LogStore::transactions`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TxIdx(pub u32);
+
+/// Which way a message travelled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(u8)]
+pub enum Direction {
+    Unknown,
+    CpToCs,
+    CsToCp,
+}
+
+impl Direction {
+    /// The contract's spelling: `cp-to-cs` / `cs-to-cp`.
+    pub fn name(self) -> Option<&'static str> {
+        match self {
+            Direction::CpToCs => Some("cp-to-cs"),
+            Direction::CsToCp => Some("cs-to-cp"),
+            Direction::Unknown => None,
+        }
+    }
+
+    pub fn reverse(self) -> Direction {
+        match self {
+            Direction::CpToCs => Direction::CsToCp,
+            Direction::CsToCp => Direction::CpToCs,
+            Direction::Unknown => Direction::Unknown,
+        }
+    }
+
+    pub fn arrow(self) -> &'static str {
+        match self {
+            Direction::CpToCs => "→CS",
+            Direction::CsToCp => "←CS",
+            Direction::Unknown => " ? ",
+        }
+    }
+}
+
+/// One OCPP message (one readable frame). 56 bytes.
+#[derive(Clone, Copy, Debug)]
+pub struct Message {
+    /// Log timestamp (UTC ms), `NO_TIME` when the layout has none.
+    pub at: Millis,
+    /// Byte span of the whole record in the (possibly spooled) source.
+    pub offset: u64,
+    pub len: u32,
+    /// 1-based line of the record's first line.
+    pub line: u32,
+    pub file: u16,
+    pub kind: MsgKind,
+    pub dir: Direction,
+    pub station: Sym,
+    pub unique_id: Sym,
+    /// The CALL's action; for answers the paired request's (NONE when orphan).
+    pub action: Sym,
+    /// The paired request or answer.
+    pub pair: MsgIdx,
+    /// Index into [`LogStore::facts`].
+    pub facts: u32,
+}
+
+impl Message {
+    pub fn time(&self) -> Option<Millis> {
+        (self.at != NO_TIME).then_some(self.at)
+    }
+}
+
+/// The payload fields the rules and filters use, taken once at load time.
+/// Slots are filled by field name, whatever the action (see `ingest::facts`).
+#[derive(Clone, Debug)]
+pub struct Facts {
+    pub id_tag: Sym,
+    /// `status`, or `idTagInfo.status` in answers.
+    pub status: Sym,
+    /// StatusNotification `errorCode`, CALLERROR errorCode.
+    pub error_code: Sym,
+    /// `info`, CALLERROR errorDescription, ChangeConfiguration `value`, BootNotification model.
+    pub info: Sym,
+    /// `vendorId`, BootNotification vendor.
+    pub vendor_id: Sym,
+    pub vendor_error: Sym,
+    /// StopTransaction `reason`.
+    pub reason: Sym,
+    /// `key`, `type`, `requestedMessage`, `messageId`.
+    pub key: Sym,
+    pub connector: i64,
+    pub transaction: i64,
+    /// `meterStart`, `meterStop`, `interval`, `listVersion`.
+    pub value: i64,
+    /// Payload time: `timestamp`, `currentTime`, or the first meterValue's.
+    pub time: Millis,
+    /// Range in [`LogStore::readings`].
+    pub readings: (u32, u32),
+}
+
+impl Default for Facts {
+    fn default() -> Self {
+        Facts {
+            id_tag: Sym::NONE,
+            status: Sym::NONE,
+            error_code: Sym::NONE,
+            info: Sym::NONE,
+            vendor_id: Sym::NONE,
+            vendor_error: Sym::NONE,
+            reason: Sym::NONE,
+            key: Sym::NONE,
+            connector: NO_INT,
+            transaction: NO_INT,
+            value: NO_INT,
+            time: NO_TIME,
+            readings: (0, 0),
+        }
+    }
+}
+
+/// What a sampled value measures, for the meter rules.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Measure {
+    /// Energy.Active.Import.Register, whole (no phase), in Wh.
+    EnergyImport,
+    /// Power.Active.Import in W.
+    PowerImport,
+    /// Power.Offered in W.
+    PowerOffered,
+    /// State of charge in percent.
+    Soc,
+}
+
+/// One normalised meter sample.
+#[derive(Clone, Copy, Debug)]
+pub struct MeterReading {
+    pub at: Millis,
+    pub value: f64,
+    pub measure: Measure,
+    /// True for `Sample.Clock` readings (they carry their interval's start).
+    pub clock_aligned: bool,
+    /// True when the reading came from StopTransaction.transactionData.
+    pub from_stop: bool,
+}
+
+/// A record that holds no readable frame.
+#[derive(Clone, Debug)]
+pub struct Unparsed {
+    pub file: u16,
+    pub line: u32,
+    pub offset: u64,
+    pub len: u32,
+    pub at: Millis,
+    pub reason: String,
+}
+
+/// A charging session: StartTransaction, the id in its answer, and what names it.
+#[derive(Clone, Debug)]
+pub struct Transaction {
+    pub station: Sym,
+    pub id: i64,
+    pub connector: i64,
+    pub id_tag: Sym,
+    pub start: MsgIdx,
+    pub stop: Option<MsgIdx>,
+    /// The Authorize (with the same idTag, before the start) that led to it.
+    pub authorize: Option<MsgIdx>,
+    /// MeterValues and StopTransaction requests naming it, in time order.
+    pub messages: Vec<MsgIdx>,
+}
+
+/// Secondary indexes. Lists are in time order.
+#[derive(Default)]
+pub struct Indexes {
+    /// By action; answers are listed under their request's action.
+    pub by_action: HashMap<Sym, Vec<MsgIdx>>,
+    /// By lower-cased idTag (CiString comparisons are case-insensitive):
+    /// the messages that carry it.
+    pub by_id_tag: HashMap<Sym, Vec<MsgIdx>>,
+    pub by_station: HashMap<Sym, Vec<MsgIdx>>,
+    /// StatusNotification / MeterValues / StartTransaction by (station, connectorId).
+    pub by_connector: HashMap<(Sym, i64), Vec<MsgIdx>>,
+    /// By (station, transactionId) → transactions with that id (ids may repeat after resets).
+    pub by_tx_id: HashMap<(Sym, i64), Vec<TxIdx>>,
+}
+
+/// Everything loaded from the inputs.
+pub struct LogStore {
+    pub files: Vec<SourceFile>,
+    pub messages: Vec<Message>,
+    pub facts: Vec<Facts>,
+    pub readings: Vec<MeterReading>,
+    pub unparsed: Vec<Unparsed>,
+    pub strings: Interner,
+    /// Schema violations, by message.
+    pub violations: Vec<(MsgIdx, Violation)>,
+    /// Framing deviations (numeric uniqueId, repaired quotes...), by message.
+    pub deviations: Vec<(MsgIdx, String)>,
+    pub transactions: Vec<Transaction>,
+    pub index: Indexes,
+    /// Non-fatal problems met while reading (lossy decoding, truncated gzip...).
+    pub warnings: Vec<String>,
+}
+
+impl LogStore {
+    pub fn msg(&self, i: MsgIdx) -> &Message {
+        &self.messages[i.ix()]
+    }
+
+    pub fn facts(&self, i: MsgIdx) -> &Facts {
+        &self.facts[self.messages[i.ix()].facts as usize]
+    }
+
+    pub fn str(&self, s: Sym) -> &str {
+        self.strings.get(s)
+    }
+
+    pub fn readings(&self, i: MsgIdx) -> &[MeterReading] {
+        let (a, b) = self.facts(i).readings;
+        &self.readings[a as usize..b as usize]
+    }
+
+    pub fn action_name(&self, i: MsgIdx) -> &str {
+        self.str(self.msg(i).action)
+    }
+
+    pub fn is_call_of(&self, i: MsgIdx, action: &str) -> bool {
+        let m = self.msg(i);
+        m.kind == MsgKind::Call && self.str(m.action) == action
+    }
+
+    /// All message indexes in time order.
+    pub fn all(&self) -> impl Iterator<Item = MsgIdx> + '_ {
+        (0..self.messages.len() as u32).map(MsgIdx)
+    }
+
+    /// Messages of a call action and their answers.
+    pub fn with_action(&self, action: &str) -> &[MsgIdx] {
+        self.strings.find(action).and_then(|s| self.index.by_action.get(&s)).map_or(&[], |v| v.as_slice())
+    }
+
+    pub fn stations(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self.index.by_station.keys().map(|&s| self.str(s)).filter(|s| !s.is_empty()).collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// Rows read: messages plus unparsed records.
+    pub fn rows(&self) -> usize {
+        self.messages.len() + self.unparsed.len()
+    }
+
+    /// The raw record text, re-read from the source.
+    pub fn raw_text(&self, i: MsgIdx) -> String {
+        let m = self.msg(i);
+        self.files[m.file as usize].read_span(m.offset, m.len)
+    }
+
+    /// The raw text of an unparsed record.
+    pub fn unparsed_text(&self, u: &Unparsed) -> String {
+        self.files[u.file as usize].read_span(u.offset, u.len)
+    }
+
+    /// The frame, re-read and re-parsed from the source.
+    pub fn frame(&self, i: MsgIdx) -> Option<Frame> {
+        let m = self.msg(i);
+        let file = &self.files[m.file as usize];
+        let raw = file.read_span(m.offset, m.len);
+        let extracted = file.layout.extract(&raw, file.source_tz);
+        extracted.frame.ok().or_else(|| parse_frame(raw.trim()).ok())
+    }
+
+    pub fn file_name(&self, file: u16) -> &str {
+        &self.files[file as usize].name
+    }
+
+    /// Layout of the inputs, for the report's `source.format`.
+    pub fn format_name(&self) -> String {
+        let mut names: Vec<&str> = self.files.iter().map(|f| f.layout.name()).collect();
+        names.dedup();
+        if names.len() == 1 {
+            names[0].to_string()
+        } else if names.is_empty() {
+            "none".to_string()
+        } else {
+            "mixed".to_string()
+        }
+    }
+
+    pub fn context_lines(&self) -> usize {
+        self.files.iter().map(|f| f.context_lines).sum()
+    }
+
+    /// The transaction a StartTransaction / MeterValues / StopTransaction belongs to.
+    pub fn transaction_of(&self, i: MsgIdx) -> Option<TxIdx> {
+        let m = self.msg(i);
+        let call = if m.kind == MsgKind::Call { i } else { m.pair.opt()? };
+        let f = self.facts(call);
+        let action = self.action_name(call);
+        let tx_id = if action == "StartTransaction" {
+            let answer = self.msg(call).pair.opt()?;
+            self.facts(answer).transaction
+        } else {
+            f.transaction
+        };
+        if tx_id == NO_INT {
+            return None;
+        }
+        let station = self.msg(call).station;
+        let candidates = self.index.by_tx_id.get(&(station, tx_id))?;
+        // the latest transaction with that id that started at or before this message
+        candidates.iter().rev().find(|t| self.transactions[t.0 as usize].start <= call).or(candidates.first()).copied()
+    }
+
+    pub fn tx(&self, t: TxIdx) -> &Transaction {
+        &self.transactions[t.0 as usize]
+    }
+
+    /// Approximate heap bytes held by the store (for the benchmark).
+    pub fn heap_bytes(&self) -> usize {
+        self.messages.capacity() * std::mem::size_of::<Message>()
+            + self.facts.capacity() * std::mem::size_of::<Facts>()
+            + self.readings.capacity() * std::mem::size_of::<MeterReading>()
+            + self.strings.heap_bytes()
+            + self.index.by_action.values().map(|v| v.capacity() * 4).sum::<usize>()
+            + self.index.by_id_tag.values().map(|v| v.capacity() * 4).sum::<usize>()
+            + self.index.by_station.values().map(|v| v.capacity() * 4).sum::<usize>()
+            + self.index.by_connector.values().map(|v| v.capacity() * 4).sum::<usize>()
+            + self.transactions.iter().map(|t| t.messages.capacity() * 4 + 64).sum::<usize>()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn message_stays_compact() {
+        assert!(std::mem::size_of::<Message>() <= 56, "{}", std::mem::size_of::<Message>());
+    }
+}
