@@ -1,7 +1,7 @@
 //! ocpplens binary: parse arguments, load, run the chosen face, map errors to exit codes.
 
 use clap::Parser;
-use ocpplens::analysis::{analyze, flagged_set, Finding};
+use ocpplens::analysis::{analyze, flagged_set, rules, Finding};
 use ocpplens::cli::{Cli, Config, Format, Mode};
 use ocpplens::ingest::{load, LoadOptions};
 use ocpplens::query::Filter;
@@ -90,7 +90,8 @@ fn run(config: &Config) -> anyhow::Result<u8> {
     match mode {
         Mode::List => report::write_list(&mut out, &store, &view, config.format, zone)?,
         _ => {
-            let shown = findings_in_view(&findings, &view, &filter);
+            let mut shown = findings_in_view(&findings, &view, &filter);
+            shown.extend(rules::no_messages_in_view(&store, &filter, &view));
             match config.format {
                 Format::Json => report::write_json(&mut out, &store, &view, &shown)?,
                 Format::Markdown => report::write_markdown(&mut out, &store, &view, &shown, zone)?,

@@ -1,0 +1,84 @@
+//! `energy-implausible`: the register rose faster than any charger can
+//! deliver (above max(1.5 × the highest power seen or offered, 350 kW)).
+//! Increases are measured from the highest reading so far, so recovering
+//! after a drop (a meter-backwards finding) is not counted twice.
+
+use super::about;
+use super::meter_backwards::register_readings;
+use crate::analysis::{text, Context, Finding, Rule, Severity};
+use crate::store::{Measure, MsgIdx, NO_TIME};
+
+pub struct EnergyImplausible;
+
+const CEILING_W: f64 = 350_000.0;
+
+impl Rule for EnergyImplausible {
+    fn id(&self) -> &'static str {
+        "energy-implausible"
+    }
+
+    fn check(&self, ctx: &Context, out: &mut Vec<Finding>) {
+        let store = ctx.store;
+        for tx in &store.transactions {
+            let observed = tx
+                .messages
+                .iter()
+                .flat_map(|&i| store.readings(i))
+                .filter(|r| matches!(r.measure, Measure::PowerImport | Measure::PowerOffered))
+                .map(|r| r.value)
+                .fold(0.0, f64::max);
+            let limit = (observed * 1.5).max(CEILING_W);
+            let readings = register_readings(store, tx);
+            let mut best: Option<(MsgIdx, f64)> = None;
+            for (msg, value, _) in readings {
+                let at = store.msg(msg).at;
+                if let Some((prev_msg, prev_value)) = best {
+                    let prev_at = store.msg(prev_msg).at;
+                    if value > prev_value && at != NO_TIME && prev_at != NO_TIME {
+                        let hours = ((at - prev_at) as f64 / 3_600_000.0).max(1.0 / 3600.0);
+                        let watts = (value - prev_value) / hours;
+                        if watts > limit {
+                            let w = text::energy_implausible(tx.id, watts / 1000.0, limit / 1000.0);
+                            let mut f = about(store, self.id(), Severity::Warning, msg, w);
+                            f.transaction = Some(tx.id);
+                            out.push(f);
+                            break;
+                        }
+                    }
+                }
+                if best.is_none_or(|(_, v)| value > v) {
+                    best = Some((msg, value));
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testutil::{findings, ids, log};
+
+    fn with_reading(wh: &str) -> crate::store::LogStore {
+        let mv = format!(
+            r#"10:10:00 <- [2,"m1","MeterValues",{{"connectorId":1,"transactionId":9,"meterValue":[{{"timestamp":"2025-01-01T10:10:00Z","sampledValue":[{{"value":"{wh}"}}]}}]}}]"#
+        );
+        log(&[
+            r#"10:00:00 <- [2,"s1","StartTransaction",{"connectorId":1,"idTag":"T","meterStart":10000,"timestamp":"2025-01-01T10:00:00Z"}]"#,
+            r#"10:00:01 -> [3,"s1",{"transactionId":9,"idTagInfo":{"status":"Accepted"}}]"#,
+            &mv,
+        ])
+    }
+
+    #[test]
+    fn fires_on_a_kwh_wh_jump() {
+        // 10,000 Wh -> 10,000,000 Wh in ten minutes
+        let s = with_reading("10000000");
+        assert_eq!(ids(&s, &findings(&s, "energy-implausible")), vec![vec!["m1"]]);
+    }
+
+    #[test]
+    fn near_miss_fast_dc_charging() {
+        // 150 kW for ten minutes = 25 kWh
+        assert!(findings(&with_reading("35000"), "energy-implausible").is_empty());
+    }
+}

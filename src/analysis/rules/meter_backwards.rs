@@ -1,0 +1,101 @@
+//! `meter-backwards`: the energy register decreases within a transaction,
+//! or meterStop < meterStart (meterStop -1 means unknown).
+
+use crate::analysis::rules::about;
+use crate::analysis::{text, Context, Finding, Rule, Severity};
+use crate::store::{LogStore, Measure, MsgIdx, Transaction, NO_INT};
+
+pub struct MeterBackwards;
+
+/// Rounding slack: some stations truncate the start and round the stop.
+const TOLERANCE_WH: f64 = 1.0;
+
+/// The energy register readings of a transaction in time order, each with the message it came from.
+pub(crate) fn register_readings(store: &LogStore, tx: &Transaction) -> Vec<(MsgIdx, f64, &'static str)> {
+    let mut out = Vec::new();
+    let start = store.facts(tx.start).value;
+    if start != NO_INT {
+        out.push((tx.start, start as f64, "meterStart"));
+    }
+    for &i in &tx.messages {
+        for r in store.readings(i) {
+            if r.measure == Measure::EnergyImport {
+                out.push((i, r.value, if r.from_stop { "transactionData" } else { "MeterValues" }));
+            }
+        }
+        if Some(i) == tx.stop {
+            let stop = store.facts(i).value;
+            if stop != NO_INT && stop != -1 {
+                out.push((i, stop as f64, "meterStop"));
+            }
+        }
+    }
+    out
+}
+
+impl Rule for MeterBackwards {
+    fn id(&self) -> &'static str {
+        "meter-backwards"
+    }
+
+    fn check(&self, ctx: &Context, out: &mut Vec<Finding>) {
+        let store = ctx.store;
+        for tx in &store.transactions {
+            let readings = register_readings(store, tx);
+            let mut flagged: Vec<MsgIdx> = Vec::new();
+            for w in readings.windows(2) {
+                let ((_, prev, _), (msg, value, what)) = (w[0], w[1]);
+                if value < prev - TOLERANCE_WH && !flagged.contains(&msg) {
+                    flagged.push(msg);
+                    let words = text::meter_backwards(tx.id, prev, value, what);
+                    let mut f = about(store, self.id(), Severity::Error, msg, words);
+                    f.transaction = Some(tx.id);
+                    f.connector = Some(tx.connector);
+                    out.push(f);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testutil::{findings, ids, log};
+
+    const START: &str = r#"10:00:00 <- [2,"s1","StartTransaction",{"connectorId":1,"idTag":"T","meterStart":1000,"timestamp":"2025-01-01T10:00:00Z"}]"#;
+    const ANSWER: &str = r#"10:00:01 -> [3,"s1",{"transactionId":9,"idTagInfo":{"status":"Accepted"}}]"#;
+
+    fn mv(t: &str, id: &str, wh: &str) -> String {
+        format!(
+            r#"{t} <- [2,"{id}","MeterValues",{{"connectorId":1,"transactionId":9,"meterValue":[{{"timestamp":"2025-01-01T{t}Z","sampledValue":[{{"value":"{wh}"}}]}}]}}]"#
+        )
+    }
+
+    #[test]
+    fn fires_on_a_drop_and_on_stop_below_start() {
+        let lines = [
+            START.to_string(),
+            ANSWER.to_string(),
+            mv("10:10:00", "m1", "3000"),
+            mv("10:20:00", "m2", "2000"),
+            r#"10:30:00 <- [2,"e1","StopTransaction",{"meterStop":900,"timestamp":"2025-01-01T10:30:00Z","transactionId":9}]"#
+                .to_string(),
+        ];
+        let s = log(&lines.iter().map(String::as_str).collect::<Vec<_>>());
+        let f = findings(&s, "meter-backwards");
+        assert_eq!(ids(&s, &f), vec![vec!["m2"], vec!["e1"]]);
+    }
+
+    #[test]
+    fn near_miss_rounding_unknown_stop_and_kwh_units() {
+        let lines = [
+            START.to_string(),
+            ANSWER.to_string(),
+            mv("10:10:00", "m1", "1500.4"),
+            r#"10:15:00 <- [2,"m2","MeterValues",{"connectorId":1,"transactionId":9,"meterValue":[{"timestamp":"2025-01-01T10:15:00Z","sampledValue":[{"value":"1.6","unit":"kWh"}]}]}]"#.to_string(),
+            r#"10:30:00 <- [2,"e1","StopTransaction",{"meterStop":-1,"timestamp":"2025-01-01T10:30:00Z","transactionId":9}]"#.to_string(),
+        ];
+        let s = log(&lines.iter().map(String::as_str).collect::<Vec<_>>());
+        assert!(findings(&s, "meter-backwards").is_empty());
+    }
+}

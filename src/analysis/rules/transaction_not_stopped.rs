@@ -1,0 +1,82 @@
+//! `transaction-not-stopped`: a started transaction with no StopTransaction
+//! by the end of the log or before the next start on its connector.
+
+use super::about;
+use crate::analysis::{text, Context, Finding, Rule, Severity};
+use crate::store::{LogStore, MsgIdx, Transaction};
+
+pub struct TransactionNotStopped;
+
+/// Why we are sure (or not) that the stop was lost.
+fn reason(store: &LogStore, tx: &Transaction) -> &'static str {
+    let later = |i: &&MsgIdx| **i > tx.start;
+    let on_connector = store.index.by_connector.get(&(tx.station, tx.connector)).map_or(&[][..], |v| v.as_slice());
+    if on_connector.iter().filter(later).any(|&i| store.is_call_of(i, "StartTransaction")) {
+        return "next-start";
+    }
+    let station = store.index.by_station.get(&tx.station).map_or(&[][..], |v| v.as_slice());
+    if station.iter().filter(later).any(|&i| store.is_call_of(i, "BootNotification")) {
+        return "reboot";
+    }
+    let available = on_connector
+        .iter()
+        .filter(later)
+        .any(|&i| store.is_call_of(i, "StatusNotification") && store.str(store.facts(i).status) == "Available");
+    if available {
+        "available"
+    } else {
+        "end"
+    }
+}
+
+impl Rule for TransactionNotStopped {
+    fn id(&self) -> &'static str {
+        "transaction-not-stopped"
+    }
+
+    fn check(&self, ctx: &Context, out: &mut Vec<Finding>) {
+        let store = ctx.store;
+        for tx in &store.transactions {
+            if tx.stop.is_some() {
+                continue;
+            }
+            let w = text::transaction_not_stopped(tx.id, reason(store, tx));
+            let mut f = about(store, self.id(), Severity::Warning, tx.start, w);
+            f.transaction = Some(tx.id);
+            out.push(f);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testutil::{findings, ids, log};
+
+    const START: &str = r#"10:00:00 <- [2,"s1","StartTransaction",{"connectorId":1,"idTag":"T","meterStart":0,"timestamp":"2025-01-01T10:00:00Z"}]"#;
+    const ANSWER: &str = r#"10:00:01 -> [3,"s1",{"transactionId":9,"idTagInfo":{"status":"Accepted"}}]"#;
+
+    #[test]
+    fn fires_when_the_next_start_comes_first() {
+        let s = log(&[
+            START,
+            ANSWER,
+            r#"11:00:00 <- [2,"s2","StartTransaction",{"connectorId":1,"idTag":"U","meterStart":5,"timestamp":"2025-01-01T11:00:00Z"}]"#,
+            r#"11:00:01 -> [3,"s2",{"transactionId":10,"idTagInfo":{"status":"Accepted"}}]"#,
+            r#"12:00:00 <- [2,"e2","StopTransaction",{"meterStop":50,"timestamp":"2025-01-01T12:00:00Z","transactionId":10}]"#,
+        ]);
+        let f = findings(&s, "transaction-not-stopped");
+        assert_eq!(ids(&s, &f), vec![vec!["s1"]]);
+        assert_eq!(f[0].transaction, Some(9));
+        assert!(f[0].explanation.contains("certainly lost"));
+    }
+
+    #[test]
+    fn near_miss_stopped() {
+        let s = log(&[
+            START,
+            ANSWER,
+            r#"10:30:00 <- [2,"e1","StopTransaction",{"meterStop":50,"timestamp":"2025-01-01T10:30:00Z","transactionId":9}]"#,
+        ]);
+        assert!(findings(&s, "transaction-not-stopped").is_empty());
+    }
+}

@@ -1,0 +1,72 @@
+//! `unknown-transaction`: MeterValues or StopTransaction naming a
+//! transactionId that no StartTransaction answer in the log assigned.
+
+use super::{about, calls};
+use crate::analysis::{text, Context, Finding, Rule, Severity};
+use crate::store::{LogStore, MsgIdx, NO_INT};
+
+pub struct UnknownTransaction;
+
+fn started_before(store: &LogStore, i: MsgIdx, tx_id: i64) -> bool {
+    let station = store.msg(i).station;
+    store.index.by_tx_id.get(&(station, tx_id)).is_some_and(|list| list.iter().any(|&t| store.tx(t).start < i))
+}
+
+impl Rule for UnknownTransaction {
+    fn id(&self) -> &'static str {
+        "unknown-transaction"
+    }
+
+    fn check(&self, ctx: &Context, out: &mut Vec<Finding>) {
+        let store = ctx.store;
+        for action in ["MeterValues", "StopTransaction"] {
+            for i in calls(ctx, action) {
+                let f = store.facts(i);
+                let tx_id = f.transaction;
+                if tx_id == NO_INT || started_before(store, i, tx_id) {
+                    continue;
+                }
+                // the connector's first sighting precedes any start on it: the session began before the log
+                let m = store.msg(i);
+                let connector = if action == "MeterValues" { f.connector } else { NO_INT };
+                let before_window = connector != NO_INT
+                    && store.index.by_connector.get(&(m.station, connector)).is_some_and(|list| {
+                        !list.iter().take_while(|&&j| j <= i).any(|&j| store.is_call_of(j, "StartTransaction"))
+                    });
+                let w = text::unknown_transaction(action, tx_id, before_window);
+                let mut finding = about(store, self.id(), Severity::Warning, i, w);
+                finding.transaction = Some(tx_id);
+                out.push(finding);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testutil::{findings, ids, log};
+
+    #[test]
+    fn fires_on_ids_never_started() {
+        let s = log(&[
+            r#"10:00:00 <- [2,"s1","StartTransaction",{"connectorId":1,"idTag":"T","meterStart":0,"timestamp":"2025-01-01T10:00:00Z"}]"#,
+            r#"10:00:01 -> [3,"s1",{"transactionId":9,"idTagInfo":{"status":"Accepted"}}]"#,
+            r#"10:05:00 <- [2,"m1","MeterValues",{"connectorId":1,"transactionId":100009,"meterValue":[{"timestamp":"2025-01-01T10:05:00Z","sampledValue":[{"value":"5"}]}]}]"#,
+            r#"10:06:00 <- [2,"e1","StopTransaction",{"meterStop":5,"timestamp":"2025-01-01T10:06:00Z","transactionId":-1}]"#,
+        ]);
+        let f = findings(&s, "unknown-transaction");
+        assert_eq!(ids(&s, &f), vec![vec!["m1"], vec!["e1"]]);
+        assert!(f[1].explanation.contains("-1"));
+    }
+
+    #[test]
+    fn near_miss_known_or_absent_ids() {
+        let s = log(&[
+            r#"10:00:00 <- [2,"s1","StartTransaction",{"connectorId":1,"idTag":"T","meterStart":0,"timestamp":"2025-01-01T10:00:00Z"}]"#,
+            r#"10:00:01 -> [3,"s1",{"transactionId":9,"idTagInfo":{"status":"Accepted"}}]"#,
+            r#"10:05:00 <- [2,"m1","MeterValues",{"connectorId":1,"transactionId":9,"meterValue":[{"timestamp":"2025-01-01T10:05:00Z","sampledValue":[{"value":"5"}]}]}]"#,
+            r#"10:05:30 <- [2,"m2","MeterValues",{"connectorId":0,"meterValue":[{"timestamp":"2025-01-01T10:05:30Z","sampledValue":[{"value":"5"}]}]}]"#,
+        ]);
+        assert!(findings(&s, "unknown-transaction").is_empty());
+    }
+}
