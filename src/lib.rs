@@ -12,6 +12,7 @@ pub mod query;
 pub mod report;
 pub mod sanitize;
 pub mod store;
+pub mod synth;
 pub mod time;
 
 #[cfg(test)]

@@ -10,6 +10,9 @@ use ocpplens::{query, report};
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
@@ -58,6 +61,13 @@ fn run(config: &Config) -> anyhow::Result<u8> {
             }
         }
     };
+    let timings = std::env::var_os("OCPPLENS_TIMINGS").is_some();
+    let started = std::time::Instant::now();
+    let lap = |what: &str| {
+        if timings {
+            eprintln!("[timing] {what}: {:.3} s", started.elapsed().as_secs_f64());
+        }
+    };
     let store = match load(&config.files, LoadOptions { source_tz: config.source_tz }, &progress) {
         Ok(s) => s,
         Err(e) => {
@@ -75,7 +85,9 @@ fn run(config: &Config) -> anyhow::Result<u8> {
             return Ok(2);
         }
     };
+    lap("loaded");
     let findings = analyze(&store, config.thresholds);
+    lap("analysed");
     let flagged =
         (filter.only_flagged || !filter.rules.is_empty()).then(|| flagged_set(&store, &findings, &filter.rules));
     let view = query::apply(&store, &filter, flagged.as_ref());

@@ -195,9 +195,7 @@ pub fn generate(opts: &SynthOptions, out: &mut dyn Write) -> io::Result<Truth> {
     let mut w = io::BufWriter::with_capacity(1 << 16, out);
     match opts.dialect {
         Dialect::Csv => w.write_all(b"Timestamp,ChargePoint,Direction,Action,Message\n")?,
-        Dialect::CsvDe => {
-            w.write_all("\u{feff}Zeitpunkt;Station;Richtung;Aktion;Nachricht\n".as_bytes())?
-        }
+        Dialect::CsvDe => w.write_all("\u{feff}Zeitpunkt;Station;Richtung;Aktion;Nachricht\n".as_bytes())?,
         Dialect::Text | Dialect::Jsonl => {}
     }
     let kinds: Vec<&'static str> = if opts.faults.is_empty() {
@@ -229,7 +227,7 @@ pub fn generate(opts: &SynthOptions, out: &mut dyn Write) -> io::Result<Truth> {
             }
             st.prune(until - 2 * HOUR);
         }
-        batch.sort_unstable_by(|a, b| (a.1.t, a.0, a.1.seq).cmp(&(b.1.t, b.0, b.1.seq)));
+        batch.sort_unstable_by_key(|(i, e)| (e.t, *i, e.seq));
         for (i, ev) in &batch {
             let smart;
             let frame: &str = if smart_share > 0.0 && wrng.chance(smart_share) {
@@ -446,7 +444,7 @@ enum Dir {
 }
 
 impl Dir {
-    fn from_station(self) -> bool {
+    fn is_from_station(self) -> bool {
         matches!(self, Dir::ReqIn | Dir::RespIn)
     }
 }
@@ -541,13 +539,14 @@ fn render(line: &mut String, dialect: Dialect, names: &Names, ev: &Ev, frame: &s
         }
         Dialect::Text => {
             let (y, mo, d, h, mi, s, ms) = civil(ev.t);
-            let arrow = if ev.dir.from_station() { "<-" } else { "->" };
-            let _ = writeln!(line, "{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}.{ms:03} [{}] {arrow} {frame}", names.plain);
+            let arrow = if ev.dir.is_from_station() { "<-" } else { "->" };
+            let _ =
+                writeln!(line, "{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}.{ms:03} [{}] {arrow} {frame}", names.plain);
         }
         Dialect::Jsonl => {
             line.push_str("{\"ts\":\"");
             push_iso_ms(line, ev.t);
-            let dir = if ev.dir.from_station() { "in" } else { "out" };
+            let dir = if ev.dir.is_from_station() { "in" } else { "out" };
             let _ = writeln!(line, "\",\"station\":{},\"dir\":\"{dir}\",\"frame\":{frame}}}", names.json);
         }
     }
@@ -800,8 +799,14 @@ impl Station {
                 Outcome::Done(t)
             }
             Act::Fault(k) => match k {
-                "empty-idtag" | "transaction-not-stopped" | "meter-backwards" | "abnormal-stop" | "clock-skew"
-                | "suspended-long" | "schema-violation" | "unknown-transaction" => self.session_act(t, Some(k)),
+                "empty-idtag"
+                | "transaction-not-stopped"
+                | "meter-backwards"
+                | "abnormal-stop"
+                | "clock-skew"
+                | "suspended-long"
+                | "schema-violation"
+                | "unknown-transaction" => self.session_act(t, Some(k)),
                 "auth-rejected" => self.auth_rejected(t),
                 "connector-error" | "connector-faulted" => self.connector_fault(t, k),
                 "call-error" => self.call_error(t),
@@ -836,7 +841,7 @@ impl Station {
 
     fn push(&mut self, t: i64, dir: Dir, action: &'static str, frame: String, uid: &str) {
         self.seq += 1;
-        if dir.from_station() && t >= self.last_cp.0 {
+        if dir.is_from_station() && t >= self.last_cp.0 {
             self.last_cp = (t, uid.to_string());
         }
         if action != "Heartbeat" && t > self.act_horizon {
@@ -849,7 +854,9 @@ impl Station {
         let rt = t + self.latency();
         match ans {
             Ans::Ok(payload) => self.push(rt, dir, action, format!("[3,\"{uid}\",{payload}]"), uid),
-            Ans::Err(code, desc) => self.push(rt, dir, action, format!("[4,\"{uid}\",\"{code}\",\"{desc}\",{{}}]"), uid),
+            Ans::Err(code, desc) => {
+                self.push(rt, dir, action, format!("[4,\"{uid}\",\"{code}\",\"{desc}\",{{}}]"), uid)
+            }
             Ans::Never => return t,
         }
         rt
@@ -1198,11 +1205,9 @@ impl Station {
         // how it ends
         let (reason, end_susp, remote_stop) = match f {
             "transaction-not-stopped" => ("", 0, false),
-            "abnormal-stop" => (
-                self.rng.pick(&["EmergencyStop", "PowerLoss", "Reboot", "Other", "HardReset", "SoftReset"]),
-                0,
-                false,
-            ),
+            "abnormal-stop" => {
+                (self.rng.pick(&["EmergencyStop", "PowerLoss", "Reboot", "Other", "HardReset", "SoftReset"]), 0, false)
+            }
             _ => {
                 let end_susp = if self.rng.chance(0.7) { self.rng.range(30 * SEC, 10 * MIN) } else { 0 };
                 if remote && self.rng.chance(0.6) {
@@ -1222,10 +1227,8 @@ impl Station {
 
         // meter values
         let nominal = {
-            let choices: Vec<f64> = [3_700.0, 7_400.0, 11_000.0, 22_000.0]
-                .into_iter()
-                .filter(|p| *p <= self.max_power)
-                .collect();
+            let choices: Vec<f64> =
+                [3_700.0, 7_400.0, 11_000.0, 22_000.0].into_iter().filter(|p| *p <= self.max_power).collect();
             self.rng.pick(&choices) * self.rng.uniform(0.85, 1.0)
         };
         let phases = if nominal > 8_000.0 { 3 } else { 1 };
@@ -1367,7 +1370,10 @@ impl Station {
             0 => {
                 let p = "{\"vendorId\":\"com.voltiq\",\"messageId\":\"DiagUpload\",\"data\":\"level=2\"}";
                 let ans = Ans::Err("NotImplemented", "DataTransfer not implemented");
-                (self.cp_call(t, "DataTransfer", p, ans).0, "DataTransfer answered NotImplemented by the central system")
+                (
+                    self.cp_call(t, "DataTransfer", p, ans).0,
+                    "DataTransfer answered NotImplemented by the central system",
+                )
             }
             1 => {
                 let p = "{\"requestedMessage\":\"DiagnosticsStatusNotification\"}";
@@ -1377,7 +1383,10 @@ impl Station {
             2 => {
                 let p = format!("{{\"connectorId\":{c},\"duration\":3600,\"chargingRateUnit\":\"A\"}}");
                 let ans = Ans::Err("NotSupported", "SmartCharging not supported");
-                (self.cs_call(t, "GetCompositeSchedule", &p, ans).0, "GetCompositeSchedule answered NotSupported by the station")
+                (
+                    self.cs_call(t, "GetCompositeSchedule", &p, ans).0,
+                    "GetCompositeSchedule answered NotSupported by the station",
+                )
             }
             _ => {
                 let mut p = String::from("{\"type\":\"StartupOfTheDevice\",\"timestamp\":\"");
@@ -1400,7 +1409,10 @@ impl Station {
                 self.cs_call(t, "GetConfiguration", "{\"key\":[\"HeartbeatInterval\"]}", Ans::Never).0,
                 "GetConfiguration never answered by the station",
             ),
-            1 => (self.cs_call(t, "GetLocalListVersion", "{}", Ans::Never).0, "GetLocalListVersion never answered by the station"),
+            1 => (
+                self.cs_call(t, "GetLocalListVersion", "{}", Ans::Never).0,
+                "GetLocalListVersion never answered by the station",
+            ),
             _ => {
                 let p = "{\"vendorId\":\"com.voltiq\",\"messageId\":\"Telemetry\",\"data\":\"temp=44;rssi=-93\"}";
                 (self.cp_call(t, "DataTransfer", p, Ans::Never).0, "DataTransfer never answered by the central system")
@@ -1445,13 +1457,25 @@ impl Station {
         let (action, p, status): (&'static str, String, &str) = match self.rng.range(0, 5) {
             0 => {
                 let i = self.rng.below(self.tags.len() as u64) as usize;
-                ("RemoteStartTransaction", format!("{{\"connectorId\":{c},\"idTag\":\"{}\"}}", self.tags[i]), "Rejected")
+                (
+                    "RemoteStartTransaction",
+                    format!("{{\"connectorId\":{c},\"idTag\":\"{}\"}}", self.tags[i]),
+                    "Rejected",
+                )
             }
-            1 => ("UnlockConnector", format!("{{\"connectorId\":{c}}}"), self.rng.pick(&["UnlockFailed", "NotSupported"])),
+            1 => (
+                "UnlockConnector",
+                format!("{{\"connectorId\":{c}}}"),
+                self.rng.pick(&["UnlockFailed", "NotSupported"]),
+            ),
             2 => ("Reset", format!("{{\"type\":\"{}\"}}", self.rng.pick(&["Soft", "Hard"])), "Rejected"),
             3 => {
                 if self.rng.chance(0.5) {
-                    ("ChangeConfiguration", "{\"key\":\"MeterValuesSampledData\",\"value\":\"SoC,Temperature\"}".into(), "Rejected")
+                    (
+                        "ChangeConfiguration",
+                        "{\"key\":\"MeterValuesSampledData\",\"value\":\"SoC,Temperature\"}".into(),
+                        "Rejected",
+                    )
                 } else {
                     ("ChangeConfiguration", "{\"key\":\"FreeVendActive\",\"value\":\"true\"}".into(), "NotSupported")
                 }
@@ -1473,17 +1497,25 @@ impl Station {
                     self.hb_s,
                     self.meter_ms / SEC
                 );
-                self.cs_call(t, "GetConfiguration", "{\"key\":[\"HeartbeatInterval\",\"MeterValueSampleInterval\"]}", Ans::Ok(&a));
+                self.cs_call(
+                    t,
+                    "GetConfiguration",
+                    "{\"key\":[\"HeartbeatInterval\",\"MeterValueSampleInterval\"]}",
+                    Ans::Ok(&a),
+                );
             }
             1 => {
                 let p = format!("{{\"key\":\"MeterValueSampleInterval\",\"value\":\"{}\"}}", self.meter_ms / SEC);
                 self.cs_call(t, "ChangeConfiguration", &p, Ans::Ok("{\"status\":\"Accepted\"}"));
             }
             2 => {
-                let p = "{\"requestedMessage\":\"StatusNotification\",\"connectorId\":0}";
+                let p = "{\"requestedMessage\":\"Heartbeat\"}";
                 let (_, rt) = self.cs_call(t, "TriggerMessage", p, Ans::Ok("{\"status\":\"Accepted\"}"));
                 let at = rt + self.rng.range(200, 2_000);
-                self.status(at, 0, "Available", "NoError", "");
+                let mut a = String::from("{\"currentTime\":\"");
+                push_iso_ms(&mut a, at);
+                a.push_str("\"}");
+                self.cp_call(at, "Heartbeat", "{}", Ans::Ok(&a));
             }
             3 => {
                 let p = format!(
@@ -1542,7 +1574,8 @@ impl Station {
                         self.meter_ms / SEC
                     );
                     let at = rt + self.rng.range(2 * SEC, 10 * SEC);
-                    rt = self.cs_call(at, "GetConfiguration", "{\"key\":[\"MeterValueSampleInterval\"]}", Ans::Ok(&a)).1;
+                    rt =
+                        self.cs_call(at, "GetConfiguration", "{\"key\":[\"MeterValueSampleInterval\"]}", Ans::Ok(&a)).1;
                 }
                 let again = (b0 + wait * SEC + self.rng.range(5 * SEC, 60 * SEC)).max(rt + SEC);
                 self.boot(again, "Accepted", hb).1
@@ -1767,6 +1800,9 @@ mod tests {
         assert!(json["faults"][0]["at"].as_str().unwrap().ends_with('Z'));
     }
 
+    /// A CALL seen by the checker: (action, payload, answered, boot epoch, time).
+    type Call = (String, Value, bool, usize, i64);
+
     /// A small, strict findings engine for the generator's own output: every
     /// injected fault must be detected, and nothing else may be.
     fn check(msgs: &[Msg]) -> HashSet<(&'static str, String)> {
@@ -1779,7 +1815,7 @@ mod tests {
         }
         for (_, ms) in by_station {
             // (call from station?, uid) -> (action, payload, answered, boot epoch, time)
-            let mut calls: HashMap<(bool, String), (String, Value, bool, usize, i64)> = HashMap::new();
+            let mut calls: HashMap<(bool, String), Call> = HashMap::new();
             let mut epoch = 0usize;
             let mut boots: Vec<(i64, String)> = Vec::new();
             let mut hb = 15 * MIN / SEC;
@@ -1816,7 +1852,8 @@ mod tests {
                         }
                         calls.insert(key, (action.clone(), p.clone(), false, epoch, m.t));
                         let stamp = p.get("timestamp").and_then(Value::as_str).map(parse_ts);
-                        let stamp = stamp.or_else(|| p.pointer("/meterValue/0/timestamp").and_then(Value::as_str).map(parse_ts));
+                        let stamp = stamp
+                            .or_else(|| p.pointer("/meterValue/0/timestamp").and_then(Value::as_str).map(parse_ts));
                         if let Some(s) = stamp {
                             if s < parse_ts("2010-01-01T00:00:00Z") || (s - m.t).abs() > 5 * MIN {
                                 found.insert(("clock-skew", uid.clone()));
@@ -1828,12 +1865,16 @@ mod tests {
                                 if tag.is_some_and(|t| t.trim().is_empty()) {
                                     found.insert(("empty-idtag", uid.clone()));
                                 }
-                                if tag.is_some_and(|t| t.len() > 20) || (action == "StartTransaction" && !p["meterStart"].is_i64()) {
+                                if tag.is_some_and(|t| t.len() > 20)
+                                    || (action == "StartTransaction" && !p["meterStart"].is_i64())
+                                {
                                     found.insert(("schema-violation", uid.clone()));
                                 }
                                 if action == "StartTransaction" {
                                     let c = p["connectorId"].as_i64().unwrap();
-                                    let ms = p["meterStart"].as_i64().or_else(|| p["meterStart"].as_str().and_then(|s| s.parse().ok()));
+                                    let ms = p["meterStart"]
+                                        .as_i64()
+                                        .or_else(|| p["meterStart"].as_str().and_then(|s| s.parse().ok()));
                                     let old = open.iter().find(|(_, (oc, _, _))| *oc == c).map(|(k, _)| *k);
                                     if let Some(old) = old {
                                         let (_, _, su) = open.remove(&old).unwrap();
@@ -1865,7 +1906,8 @@ mod tests {
                                 if !started.contains(&tx) {
                                     found.insert(("unknown-transaction", uid.clone()));
                                 }
-                                let v: i64 = p["meterValue"][0]["sampledValue"][0]["value"].as_str().unwrap().parse().unwrap();
+                                let v: i64 =
+                                    p["meterValue"][0]["sampledValue"][0]["value"].as_str().unwrap().parse().unwrap();
                                 if let Some((_, last, _)) = open.get_mut(&tx) {
                                     if v < *last - 1 {
                                         found.insert(("meter-backwards", uid.clone()));
@@ -1923,7 +1965,12 @@ mod tests {
                                 hb = r["interval"].as_i64().unwrap();
                             }
                         }
-                        if m.from_station && matches!(status, "Rejected" | "NotSupported" | "Failed" | "UnlockFailed" | "NotImplemented") {
+                        if m.from_station
+                            && matches!(
+                                status,
+                                "Rejected" | "NotSupported" | "Failed" | "UnlockFailed" | "NotImplemented"
+                            )
+                        {
                             found.insert(("command-rejected", uid.clone()));
                         }
                         if action == "StartTransaction" {
@@ -1999,8 +2046,12 @@ mod tests {
     fn numeric_uids_count_up_in_log_order() {
         let (log, truth, msgs) = faulty_run();
         assert!(!log.contains(UID_TOKEN));
-        let dup: HashSet<&str> =
-            truth.faults.iter().filter(|f| f.rule == "duplicate-uid").flat_map(|f| f.unique_ids.iter().map(String::as_str)).collect();
+        let dup: HashSet<&str> = truth
+            .faults
+            .iter()
+            .filter(|f| f.rule == "duplicate-uid")
+            .flat_map(|f| f.unique_ids.iter().map(String::as_str))
+            .collect();
         let mut last: HashMap<String, u64> = HashMap::new();
         let mut numeric_stations = 0;
         for m in msgs {

@@ -72,65 +72,98 @@ fn find_word(t: &str, word: &str) -> Option<usize> {
 }
 
 /// The direction words in a log line's prefix (the text before the frame).
-/// The word nearest to the frame wins.
+/// The word or arrow nearest to the frame wins. One pass, no allocation:
+/// this runs for every line of a text log.
 pub fn scan_prefix_direction(prefix: &str) -> DirHint {
-    let lower = prefix.to_lowercase();
-    // back-end export words, e.g. lines copied from a portal: "Request In Authorize [2,..."
-    for phrase in [
-        "request in",
-        "response out",
-        "request out",
-        "response in",
-        "anfrage ein",
-        "antwort aus",
-        "anfrage aus",
-        "antwort ein",
-    ] {
-        if find_word(&lower, phrase).is_some() {
-            return direction_word(phrase);
-        }
-    }
-    // explicit "CP->CS"-like tokens first
-    for token in lower.split(|c: char| c.is_whitespace() || c == '[' || c == ']' || c == '(' || c == ')') {
-        if token.len() >= 4 {
-            if let Some(d) = absolute_arrow(token) {
-                if token.contains('>') || token.contains('→') || token.contains("to") || token.contains('-') {
-                    return DirHint::Abs(d);
-                }
-            }
-        }
-    }
+    let b = prefix.as_bytes();
     let mut best: (usize, DirHint) = (0, DirHint::None);
     let mut note = |pos: usize, hint: DirHint| {
-        if pos >= best.0 || best.1 == DirHint::None {
+        if best.1 == DirHint::None || pos >= best.0 {
             best = (pos, hint);
         }
     };
-    for (arrow, hint) in [
-        ("<<", DirHint::In),
-        (">>", DirHint::Out),
-        ("<-", DirHint::In),
-        ("->", DirHint::Out),
-        ("←", DirHint::In),
-        ("→", DirHint::Out),
-    ] {
-        if let Some(p) = lower.rfind(arrow) {
-            note(p, hint);
+    // "CP->CS"-like tokens name the direction outright
+    for token in prefix.split(|c: char| c.is_whitespace() || matches!(c, '[' | ']' | '(' | ')')) {
+        if token.len() >= 4 && (token.contains('>') || token.contains('\u{2192}') || contains_ignore_case(token, "to"))
+        {
+            if let Some(d) = absolute_arrow_token(token) {
+                return DirHint::Abs(d);
+            }
         }
     }
-    let mut pos = 0;
-    for word in lower.split(|c: char| !c.is_alphanumeric()) {
-        let hint = match word {
-            "received" | "receive" | "receiving" | "recv" | "rx" | "incoming" | "inbound" | "in" => DirHint::In,
-            "sent" | "send" | "sending" | "tx" | "outgoing" | "outbound" | "out" => DirHint::Out,
-            _ => DirHint::None,
-        };
+    // arrows
+    let mut i = 0;
+    while i < b.len() {
+        match (b[i], b.get(i + 1)) {
+            (b'<', Some(b'<' | b'-')) => note(i, DirHint::In),
+            (b'>', Some(b'>')) => note(i, DirHint::Out),
+            (b'-', Some(b'>')) => note(i, DirHint::Out),
+            (0xE2, Some(0x86)) => match b.get(i + 2) {
+                Some(0x90) => note(i, DirHint::In),
+                Some(0x92) => note(i, DirHint::Out),
+                _ => {}
+            },
+            _ => {}
+        }
+        i += 1;
+    }
+    // words, and the back-end export phrases "Request In", "Antwort Aus"...
+    let mut prev: &str = "";
+    for (pos, word) in words(prefix) {
+        if matches_any(prev, &["request", "response", "anfrage", "antwort"])
+            && matches_any(word, &["in", "out", "ein", "aus"])
+        {
+            // the central system's point of view: whatever comes "in" comes from the station
+            let phrase_is_in = word.eq_ignore_ascii_case("in") || word.eq_ignore_ascii_case("ein");
+            return DirHint::Abs(if phrase_is_in { Direction::CpToCs } else { Direction::CsToCp });
+        }
+        let hint =
+            if matches_any(word, &["received", "receive", "receiving", "recv", "rx", "incoming", "inbound", "in"]) {
+                DirHint::In
+            } else if matches_any(word, &["sent", "send", "sending", "tx", "outgoing", "outbound", "out"]) {
+                DirHint::Out
+            } else {
+                DirHint::None
+            };
         if hint != DirHint::None {
             note(pos, hint);
         }
-        pos += word.len() + 1;
+        prev = word;
     }
     best.1
+}
+
+/// Alphanumeric words with their byte offsets.
+fn words(s: &str) -> impl Iterator<Item = (usize, &str)> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < b.len() && !b[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+        if i >= b.len() {
+            return None;
+        }
+        let start = i;
+        while i < b.len() && b[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+        Some((start, &s[start..i]))
+    })
+}
+
+fn matches_any(word: &str, list: &[&str]) -> bool {
+    list.iter().any(|w| word.eq_ignore_ascii_case(w))
+}
+
+fn contains_ignore_case(hay: &str, needle: &str) -> bool {
+    hay.as_bytes().windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
+/// A token such as `CP->CS` or `cp-to-csms` or `ChargePoint>CentralSystem`.
+fn absolute_arrow_token(token: &str) -> Option<Direction> {
+    let lower = token.to_ascii_lowercase();
+    absolute_arrow(&lower)
 }
 
 /// Keys whose value names the station, in `key=value` or JSON fields.
@@ -154,16 +187,19 @@ pub const STATION_KEYS: [&str; 16] = [
 ];
 
 pub fn is_station_key(key: &str) -> bool {
-    let k = key.trim().to_lowercase();
-    STATION_KEYS.contains(&k.as_str())
+    let k = key.trim();
+    STATION_KEYS.iter().any(|s| k.eq_ignore_ascii_case(s))
 }
 
 /// The station named in a log line's prefix: `chargeBoxId=X`, `[CP-0001]`,
-/// `ocpp:Gresgying01: receive`, `/ocpp/X`.
+/// `ocpp:Gresgying01: receive`, `/ocpp/X`. Runs for every line: no allocation
+/// until a station is found.
 pub fn scan_prefix_station(prefix: &str) -> Option<String> {
-    // key=value
-    for part in prefix.split(|c: char| c.is_whitespace() || c == ',' || c == '[' || c == ']' || c == ';') {
-        if let Some((k, v)) = part.split_once('=').or_else(|| part.split_once(':').filter(|(k, _)| is_station_key(k))) {
+    let b = prefix.as_bytes();
+    // key=value (or key:value for the known keys)
+    for part in prefix.split(|c: char| c.is_whitespace() || matches!(c, ',' | '[' | ']' | ';')) {
+        if let Some(sep) = part.find(['=', ':']) {
+            let (k, v) = (&part[..sep], &part[sep + 1..]);
             let v = v.trim_matches(|c: char| c == '"' || c == '\'' || c == ',');
             if is_station_key(k) && is_identifier(v) {
                 return Some(v.to_string());
@@ -171,9 +207,12 @@ pub fn scan_prefix_station(prefix: &str) -> Option<String> {
         }
     }
     // python logging "ocpp:<id>: receive message" / "<id>: send"
-    for marker in [": receive", ": send", ": Received", ": Sending", ": received", ": sent"] {
-        if let Some(p) = prefix.find(marker) {
-            let before = &prefix[..p];
+    for colon in memchr::memchr_iter(b':', b) {
+        let after = &prefix[colon + 1..];
+        let marker =
+            [" receive", " send", " Received", " Sending", " received", " sent"].iter().any(|m| after.starts_with(m));
+        if marker {
+            let before = &prefix[..colon];
             let id = before.rsplit([':', ' ', '[', ']']).next().unwrap_or("");
             if is_identifier(id) && !is_logger_word(id) {
                 return Some(id.to_string());
@@ -181,12 +220,11 @@ pub fn scan_prefix_station(prefix: &str) -> Option<String> {
         }
     }
     // /ocpp/<id>
-    if let Some(p) = prefix.find("/ocpp/") {
+    if let Some(p) = memchr::memmem::find(b, b"/ocpp/") {
         let rest = &prefix[p + 6..];
-        let id: String =
-            rest.chars().take_while(|c| !c.is_whitespace() && !matches!(c, ']' | ',' | '/' | '"')).collect();
-        if is_identifier(&id) {
-            return Some(id);
+        let end = rest.find(|c: char| c.is_whitespace() || matches!(c, ']' | ',' | '/' | '"')).unwrap_or(rest.len());
+        if is_identifier(&rest[..end]) {
+            return Some(rest[..end].to_string());
         }
     }
     // a bracketed token with a digit that is not a timestamp, thread or level
@@ -215,10 +253,9 @@ fn is_identifier(s: &str) -> bool {
 }
 
 fn is_logger_word(s: &str) -> bool {
-    let l = s.to_lowercase();
     ["thread", "pool", "worker", "exec", "main", "info", "debug", "warn", "error", "trace", "ocpp", "root", "nio-"]
         .iter()
-        .any(|w| l.contains(w))
+        .any(|w| contains_ignore_case(s, w))
 }
 
 #[cfg(test)]

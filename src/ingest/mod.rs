@@ -138,16 +138,30 @@ pub fn load(inputs: &[String], opts: LoadOptions, progress: Progress) -> Result<
         let stream = std::io::Cursor::new(head).chain(reader);
         let base = done;
         let report = |n: u64| progress(base + n, total);
-        let mut sink = |batch: Vec<Parsed>| {
-            for p in batch {
-                builder.push(file_idx as u16, p);
-            }
-        };
-        let (rows, context, lossy) = match &layout {
-            Layout::Csv(c) => read_csv(stream, c, opts.source_tz, &report, &mut sink),
-            _ => read_lines(stream, &layout, opts.source_tz, &report, &mut sink),
-        }
-        .map_err(|e| InputError::Unreadable { name: o.name.clone(), reason: e.to_string() })?;
+        // the store takes parsed batches on its own thread while the next batch is parsed
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Parsed>>(2);
+        let file_no = file_idx as u16;
+        let result = std::thread::scope(|scope| {
+            let pusher = scope.spawn(|| {
+                for batch in rx {
+                    for p in batch {
+                        builder.push(file_no, p);
+                    }
+                }
+            });
+            let mut sink = |batch: Vec<Parsed>| {
+                let _ = tx.send(batch);
+            };
+            let result = match &layout {
+                Layout::Csv(c) => read_csv(stream, c, opts.source_tz, &report, &mut sink),
+                _ => read_lines(stream, &layout, opts.source_tz, &report, &mut sink),
+            };
+            drop(tx);
+            let _ = pusher.join();
+            result
+        });
+        let (rows, context, lossy) =
+            result.map_err(|e| InputError::Unreadable { name: o.name.clone(), reason: e.to_string() })?;
         if lossy {
             builder.warnings.push(format!("{}: holds bytes that are not UTF-8; they are shown as \u{FFFD}", o.name));
         }
