@@ -1,6 +1,7 @@
 //! Writers for `report` (text, JSON, markdown) and `list` (text, JSONL, CSV).
 //! They only format what the library computed.
 
+use crate::analysis::transactions::{summarize, TxSummary};
 use crate::analysis::{Finding, Line, Severity};
 use crate::ingest::frame::{Frame, MsgKind};
 use crate::ingest::timestamp::{format_rfc3339_ms, Millis};
@@ -80,6 +81,26 @@ pub fn write_json(w: &mut dyn Write, store: &LogStore, view: &[MsgIdx], findings
             })
         })
         .collect();
+    let transactions: Vec<Value> = in_view(store, view, summarize(store))
+        .iter()
+        .map(|t| {
+            json!({
+                "station": t.station,
+                "transaction": t.id,
+                "connector": t.connector,
+                "idTag": t.id_tag,
+                "start": time_json(t.started_at),
+                "stop": time_json(t.stopped_at),
+                "payloadStart": time_json(t.payload_start),
+                "payloadStop": time_json(t.payload_stop),
+                "energyKwh": t.energy_kwh.map(|e| (e * 1000.0).round() / 1000.0),
+                "durationSeconds": t.duration_s,
+                "stopReason": t.stop_reason,
+                "outcome": t.outcome.name(),
+                "lines": lines_json(store, &tx_lines(store, t)),
+            })
+        })
+        .collect();
     let doc = json!({
         "source": {
             "files": store.files.iter().map(|f| f.name.clone()).collect::<Vec<_>>(),
@@ -97,9 +118,43 @@ pub fn write_json(w: &mut dyn Write, store: &LogStore, view: &[MsgIdx], findings
             "last": time_json(s.last),
         },
         "findings": findings,
+        "transactions": transactions,
     });
     serde_json::to_writer_pretty(&mut *w, &doc)?;
     writeln!(w)
+}
+
+/// The sessions whose StartTransaction is in view.
+fn in_view(store: &LogStore, view: &[MsgIdx], all: Vec<TxSummary>) -> Vec<TxSummary> {
+    if view.len() == store.messages.len() {
+        return all;
+    }
+    all.into_iter().filter(|t| view.binary_search(&t.start).is_ok()).collect()
+}
+
+fn tx_lines(store: &LogStore, t: &TxSummary) -> Vec<Line> {
+    [Some(t.start), t.stop]
+        .into_iter()
+        .flatten()
+        .map(|i| Line { file: store.msg(i).file, line: store.msg(i).line })
+        .collect()
+}
+
+/// One session on one line, for text and markdown.
+fn tx_row(t: &TxSummary, zone: DisplayZone) -> [String; 8] {
+    [
+        inert(&t.station).into_owned(),
+        t.id.map_or_else(|| "-".to_string(), |i| i.to_string()),
+        t.connector.map_or_else(|| "-".to_string(), |c| c.to_string()),
+        if t.id_tag.is_empty() { "(empty)".to_string() } else { inert(&t.id_tag).into_owned() },
+        t.started_at.map_or_else(|| "-".to_string(), |a| zone.format(a)),
+        t.duration_s.map_or_else(|| "-".to_string(), crate::analysis::text::duration),
+        t.energy_kwh.map_or_else(|| "-".to_string(), |e| format!("{e:.3} kWh")),
+        match &t.stop_reason {
+            Some(r) => format!("{} ({r})", t.outcome.name()),
+            None => t.outcome.name().to_string(),
+        },
+    ]
 }
 
 fn counts(findings: &[Finding]) -> Vec<(Severity, &'static str, usize)> {
@@ -154,6 +209,19 @@ pub fn write_text(
         writeln!(w, "note: {}", inert(warning))?;
     }
     writeln!(w)?;
+    let sessions = in_view(store, view, summarize(store));
+    if !sessions.is_empty() {
+        writeln!(w, "Transactions")?;
+        for t in &sessions {
+            let r = tx_row(t, zone);
+            writeln!(
+                w,
+                "  {:<12} #{:<8} c{:<2} {:<20} {} {:>12} {:>14}  {}",
+                r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]
+            )?;
+        }
+        writeln!(w)?;
+    }
     if findings.is_empty() {
         writeln!(w, "No findings.")?;
         return Ok(());
@@ -202,6 +270,16 @@ pub fn write_markdown(
     }
     writeln!(w, "- **Messages:** {} ({} unparsed rows), **transactions:** {}", s.messages, s.unparsed, s.transactions)?;
     writeln!(w)?;
+    let sessions = in_view(store, view, summarize(store));
+    if !sessions.is_empty() {
+        writeln!(w, "| station | transaction | connector | idTag | start | duration | energy | outcome |")?;
+        writeln!(w, "|---|---|---|---|---|---|---|---|")?;
+        for t in &sessions {
+            let r = tx_row(t, zone).map(|c| md(&c));
+            writeln!(w, "| {} |", r.join(" | "))?;
+        }
+        writeln!(w)?;
+    }
     if findings.is_empty() {
         writeln!(w, "No findings.")?;
         return Ok(());

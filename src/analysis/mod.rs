@@ -6,6 +6,7 @@
 pub mod rules;
 pub mod schema;
 pub mod text;
+pub mod transactions;
 
 use crate::ingest::timestamp::Millis;
 use crate::query::MsgSet;

@@ -12,7 +12,7 @@ mod connector_faulted;
 mod duplicate_uid;
 mod empty_idtag;
 mod energy_implausible;
-mod meter_backwards;
+pub(crate) mod meter_backwards;
 mod no_messages;
 mod no_response;
 mod offline_gap;

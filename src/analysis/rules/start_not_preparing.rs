@@ -22,10 +22,9 @@ impl Rule for StartNotPreparing {
             let m = store.msg(i);
             let connector = store.facts(i).connector;
             let Some(timeline) = store.index.by_connector.get(&(m.station, connector)) else { continue };
-            let statuses: Vec<MsgIdx> =
-                timeline.iter().copied().filter(|&j| store.is_call_of(j, "StatusNotification")).collect();
-            let split = statuses.partition_point(|&j| j < i);
-            let Some(&last) = split.checked_sub(1).and_then(|k| statuses.get(k)) else { continue };
+            let is_status = |j: &MsgIdx| store.is_call_of(*j, "StatusNotification");
+            let split = timeline.partition_point(|&j| j < i);
+            let Some(&last) = timeline[..split].iter().rev().find(|j| is_status(j)) else { continue };
             let status = store.str(store.facts(last).status);
             let busy = matches!(status, "Charging" | "SuspendedEV" | "SuspendedEVSE")
                 && store.transactions.iter().any(|t| {
@@ -34,7 +33,7 @@ impl Rule for StartNotPreparing {
             if !(matches!(status, "Faulted" | "Unavailable") || busy) {
                 continue;
             }
-            let reordered = statuses[split..].iter().any(|&j| {
+            let reordered = timeline[split..].iter().filter(|j| is_status(j)).take(3).any(|&j| {
                 let (a, b) = (store.msg(j).at, m.at);
                 a != NO_TIME && b != NO_TIME && a - b <= REORDER_MS
             });

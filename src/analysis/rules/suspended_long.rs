@@ -19,10 +19,13 @@ impl Rule for SuspendedLong {
         for tx in &store.transactions {
             let Some(timeline) = store.index.by_connector.get(&(tx.station, tx.connector)) else { continue };
             let end = tx.stop;
-            let statuses: Vec<MsgIdx> = timeline
+            // the connector's statuses while the transaction ran (timelines are in time order)
+            let from = timeline.partition_point(|&i| i <= tx.start);
+            let to = end.map_or(timeline.len(), |e| timeline.partition_point(|&i| i < e));
+            let statuses: Vec<MsgIdx> = timeline[from..to.max(from)]
                 .iter()
                 .copied()
-                .filter(|&i| i > tx.start && end.is_none_or(|e| i < e) && store.is_call_of(i, "StatusNotification"))
+                .filter(|&i| store.is_call_of(i, "StatusNotification"))
                 .collect();
             // a run of suspended statuses (SuspendedEVSE then SuspendedEV...) counts from its first one
             let suspended = |i: MsgIdx| matches!(store.str(store.facts(i).status), "SuspendedEV" | "SuspendedEVSE");
