@@ -32,6 +32,11 @@ pub struct StoreBuilder {
     violations: Vec<(u32, Violation)>,
     deviations: Vec<(u32, String)>,
     answer_payloads: Vec<(u32, Value)>,
+    /// Requests not answered yet, by (station, uniqueId), with their action:
+    /// answers that follow their request are validated on arrival.
+    open_calls: FnvMap<(Sym, Sym), Sym>,
+    /// Answers validated on arrival, with the action they were validated for.
+    early_validated: Vec<(u32, Sym)>,
 }
 
 impl Default for StoreBuilder {
@@ -46,7 +51,8 @@ impl StoreBuilder {
             files: Vec::new(),
             warnings: Vec::new(),
             messages: Vec::new(),
-            facts: Vec::new(),
+            // slot 0: the shared empty facts of every payload that carries none
+            facts: vec![Facts::default()],
             readings: Vec::new(),
             unparsed: Vec::new(),
             strings: Interner::default(),
@@ -55,6 +61,8 @@ impl StoreBuilder {
             violations: Vec::new(),
             deviations: Vec::new(),
             answer_payloads: Vec::new(),
+            open_calls: FnvMap::default(),
+            early_validated: Vec::new(),
         }
     }
 
@@ -78,20 +86,39 @@ impl StoreBuilder {
         let f = &p.facts;
         let start = self.readings.len() as u32;
         self.readings.extend_from_slice(&f.readings);
-        let facts = Facts {
-            id_tag: self.opt(&f.id_tag),
-            status: self.opt(&f.status),
-            error_code: self.opt(&f.error_code),
-            info: self.opt(&f.info),
-            vendor_id: self.opt(&f.vendor_id),
-            vendor_error: self.opt(&f.vendor_error),
-            reason: self.opt(&f.reason),
-            key: self.opt(&f.key),
-            connector: f.connector.unwrap_or(NO_INT),
-            transaction: f.transaction.unwrap_or(NO_INT),
-            value: f.value.unwrap_or(NO_INT),
-            time: f.time.unwrap_or(NO_TIME),
-            readings: (start, self.readings.len() as u32),
+        let empty = f.id_tag.is_none()
+            && f.status.is_none()
+            && f.error_code.is_none()
+            && f.info.is_none()
+            && f.vendor_id.is_none()
+            && f.vendor_error.is_none()
+            && f.reason.is_none()
+            && f.key.is_none()
+            && f.connector.is_none()
+            && f.transaction.is_none()
+            && f.value.is_none()
+            && f.time.is_none()
+            && f.readings.is_empty();
+        let facts_slot = if empty {
+            0
+        } else {
+            let facts = Facts {
+                id_tag: self.opt(&f.id_tag),
+                status: self.opt(&f.status),
+                error_code: self.opt(&f.error_code),
+                info: self.opt(&f.info),
+                vendor_id: self.opt(&f.vendor_id),
+                vendor_error: self.opt(&f.vendor_error),
+                reason: self.opt(&f.reason),
+                key: self.opt(&f.key),
+                connector: f.connector.unwrap_or(NO_INT),
+                transaction: f.transaction.unwrap_or(NO_INT),
+                value: f.value.unwrap_or(NO_INT),
+                time: f.time.unwrap_or(NO_TIME),
+                readings: (start, self.readings.len() as u32),
+            };
+            self.facts.push(facts);
+            (self.facts.len() - 1) as u32
         };
         let station = self.strings.intern(p.ex.station.as_deref().unwrap_or(""));
         let unique_id = self.strings.intern(&frame.unique_id);
@@ -109,9 +136,8 @@ impl StoreBuilder {
             unique_id,
             action,
             pair: MsgIdx::NONE,
-            facts: self.facts.len() as u32,
+            facts: facts_slot,
         });
-        self.facts.push(facts);
         self.hints.push(p.ex.dir);
         self.action_hints.push(action_hint);
         self.violations.extend(p.violations.into_iter().map(|v| (idx, v)));
@@ -119,8 +145,25 @@ impl StoreBuilder {
             self.deviations.push((idx, "typographic quotes or invisible characters repaired".to_string()));
         }
         self.deviations.extend(frame.deviations.into_iter().map(|d| (idx, d)));
-        if frame.kind == MsgKind::Result && frame.payload.as_object().is_some_and(|o| !o.is_empty()) {
-            self.answer_payloads.push((idx, frame.payload));
+        match frame.kind {
+            MsgKind::Call => {
+                self.open_calls.insert((station, unique_id), action);
+            }
+            _ => {
+                let request = self.open_calls.remove(&(station, unique_id));
+                if frame.kind == MsgKind::Result && frame.payload.as_object().is_some_and(|o| !o.is_empty()) {
+                    match request {
+                        // validated now; the final pairing (in time order) normally agrees
+                        Some(a) => {
+                            let action = self.strings.get(a).to_string();
+                            let found = validate_response(&action, &frame.payload);
+                            self.violations.extend(found.into_iter().map(|v| (idx, v)));
+                            self.early_validated.push((idx, a));
+                        }
+                        None => self.answer_payloads.push((idx, frame.payload)),
+                    }
+                }
+            }
         }
     }
 
@@ -129,7 +172,22 @@ impl StoreBuilder {
         self.apply_order(&order);
         self.resolve_directions();
         self.pair();
-        let mut violations: Vec<(MsgIdx, Violation)> = self.violations.drain(..).map(|(i, v)| (MsgIdx(i), v)).collect();
+        // an answer validated on arrival whose final request has another action (or none) loses that verdict
+        let stale: std::collections::HashSet<u32> = self
+            .early_validated
+            .iter()
+            .filter(|&&(i, action)| {
+                let m = &self.messages[i as usize];
+                m.pair == MsgIdx::NONE || m.action != action
+            })
+            .map(|&(i, _)| i)
+            .collect();
+        let mut violations: Vec<(MsgIdx, Violation)> = self
+            .violations
+            .drain(..)
+            .filter(|(i, _)| !stale.contains(i) || self.messages[*i as usize].kind == MsgKind::Call)
+            .map(|(i, v)| (MsgIdx(i), v))
+            .collect();
         for (i, payload) in std::mem::take(&mut self.answer_payloads) {
             let m = &self.messages[i as usize];
             if m.pair != MsgIdx::NONE {
@@ -203,6 +261,9 @@ impl StoreBuilder {
             *i = new_pos[*i as usize];
         }
         for (i, _) in &mut self.answer_payloads {
+            *i = new_pos[*i as usize];
+        }
+        for (i, _) in &mut self.early_validated {
             *i = new_pos[*i as usize];
         }
     }

@@ -70,6 +70,18 @@ mod tests {
     }
 
     #[test]
+    fn answers_logged_before_their_request_are_validated_too() {
+        // newest-first exports: the answer's line comes first
+        let s = log(&[
+            r#"10:00:01 -> [3,"h1",{"heartbeatInterval":60}]"#,
+            r#"10:00:00 <- [2,"h1","Heartbeat",{}]"#,
+            r#"10:00:03 -> [3,"h2",{"currentTime":"2025-01-01T10:00:03Z"}]"#,
+            r#"10:00:02 <- [2,"h2","Heartbeat",{}]"#,
+        ]);
+        assert_eq!(ids(&s, &findings(&s, "schema-violation")), vec![vec!["h1"]]);
+    }
+
+    #[test]
     fn near_miss_valid_payloads_and_repaired_quotes() {
         let s = log(&[
             "10:00:00 <- [2,\u{201C}a1\u{201D},\u{201C}Authorize\u{201D},{\u{201C}idTag\u{201D}:\u{201C}T\u{201D}}]",
