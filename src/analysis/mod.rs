@@ -10,7 +10,8 @@ pub mod transactions;
 
 use crate::ingest::timestamp::Millis;
 use crate::query::MsgSet;
-use crate::store::{LogStore, MsgIdx};
+use crate::store::intern::{FnvMap, Sym};
+use crate::store::{LogStore, MsgIdx, TxIdx};
 
 /// How bad a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -127,6 +128,45 @@ impl Default for Thresholds {
 pub struct Context<'a> {
     pub store: &'a LogStore,
     pub thresholds: Thresholds,
+    /// Per station, its transactions in start order with the message that
+    /// ended each: its StopTransaction, or the next start on its connector
+    /// (then its stop was lost), or none (still open at the end).
+    pub station_sessions: FnvMap<Sym, Vec<Session>>,
+}
+
+/// A transaction's span, for "was a session running at this moment?".
+#[derive(Clone, Copy, Debug)]
+pub struct Session {
+    pub tx: TxIdx,
+    pub start: MsgIdx,
+    pub end: Option<MsgIdx>,
+}
+
+impl Context<'_> {
+    pub fn new(store: &LogStore, thresholds: Thresholds) -> Context<'_> {
+        let mut station_sessions: FnvMap<Sym, Vec<Session>> = FnvMap::default();
+        for (t, tx) in store.transactions.iter().enumerate() {
+            let next_start = || {
+                let list = store.index.by_connector.get(&(tx.station, tx.connector))?;
+                let from = list.partition_point(|&i| i <= tx.start);
+                list[from..].iter().copied().find(|&i| store.is_call_of(i, "StartTransaction"))
+            };
+            let end = tx.stop.or_else(next_start);
+            station_sessions.entry(tx.station).or_default().push(Session { tx: TxIdx(t as u32), start: tx.start, end });
+        }
+        for list in station_sessions.values_mut() {
+            list.sort_by_key(|s| s.start);
+        }
+        Context { store, thresholds, station_sessions }
+    }
+
+    /// A session of this station was running at message `i` (other than `except`).
+    pub fn session_running(&self, station: Sym, i: MsgIdx, except: Option<TxIdx>) -> bool {
+        let Some(list) = self.station_sessions.get(&station) else { return false };
+        let before = list.partition_point(|s| s.start < i);
+        // sessions of one station overlap only across its few connectors
+        list[..before].iter().rev().take(16).any(|s| Some(s.tx) != except && s.end.is_none_or(|e| e > i))
+    }
 }
 
 /// A detector.
@@ -137,7 +177,7 @@ pub trait Rule: Sync {
 
 /// Run every rule; findings come back sorted by time, then rule.
 pub fn analyze(store: &LogStore, thresholds: Thresholds) -> Vec<Finding> {
-    let ctx = Context { store, thresholds };
+    let ctx = Context::new(store, thresholds);
     let mut findings = Vec::new();
     for rule in rules::all() {
         rule.check(&ctx, &mut findings);

@@ -18,20 +18,15 @@ pub(crate) const START_WINDOW_MS: i64 = 5 * 60_000;
 pub(crate) fn start_follows(store: &LogStore, i: MsgIdx, tag: &str) -> bool {
     let m = store.msg(i);
     let tag = tag.trim().to_ascii_lowercase();
-    store.with_action("StartTransaction").iter().any(|&s| {
-        let sm = store.msg(s);
-        let started = store.str(store.facts(s).id_tag).trim().to_ascii_lowercase();
-        s > i
-            && sm.station == m.station
-            && sm.at != NO_TIME
-            && sm.at - m.at <= START_WINDOW_MS
-            && (started.is_empty() || started.contains(&tag))
-    })
-}
-
-fn transaction_open_at(store: &LogStore, i: MsgIdx) -> bool {
-    let station = store.msg(i).station;
-    store.transactions.iter().any(|t| t.station == station && t.start < i && t.stop.is_none_or(|s| s > i))
+    let starts = store.with_action("StartTransaction");
+    let from = starts.partition_point(|&s| s <= i);
+    starts[from..].iter().take_while(|&&s| store.msg(s).at == NO_TIME || store.msg(s).at - m.at <= START_WINDOW_MS).any(
+        |&s| {
+            let sm = store.msg(s);
+            let started = store.str(store.facts(s).id_tag).trim().to_ascii_lowercase();
+            sm.station == m.station && sm.at != NO_TIME && (started.is_empty() || started.contains(&tag))
+        },
+    )
 }
 
 impl Rule for AuthorizeWithoutStart {
@@ -53,7 +48,7 @@ impl Rule for AuthorizeWithoutStart {
                 continue;
             }
             let tag = store.str(store.facts(i).id_tag);
-            if tag.trim().is_empty() || start_follows(store, i, tag) || transaction_open_at(store, i) {
+            if tag.trim().is_empty() || start_follows(store, i, tag) || ctx.session_running(m.station, i, None) {
                 continue;
             }
             let w = text::authorize_without_start(tag, START_WINDOW_MS / 1000);

@@ -13,13 +13,13 @@ const TRIGGER_WINDOW_MS: i64 = 60_000;
 
 fn was_triggered(store: &LogStore, boot: MsgIdx) -> bool {
     let m = store.msg(boot);
-    store.with_action("TriggerMessage").iter().any(|&t| {
-        let tm = store.msg(t);
-        tm.station == m.station
-            && t < boot
-            && m.at - tm.at <= TRIGGER_WINDOW_MS
-            && store.str(store.facts(t).key) == "BootNotification"
-    })
+    let triggers = store.with_action("TriggerMessage");
+    let before = triggers.partition_point(|&t| t < boot);
+    triggers[..before]
+        .iter()
+        .rev()
+        .take_while(|&&t| m.at - store.msg(t).at <= TRIGGER_WINDOW_MS)
+        .any(|&t| store.msg(t).station == m.station && store.str(store.facts(t).key) == "BootNotification")
 }
 
 impl Rule for RebootLoop {

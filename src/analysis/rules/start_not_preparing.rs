@@ -27,8 +27,13 @@ impl Rule for StartNotPreparing {
             let Some(&last) = timeline[..split].iter().rev().find(|j| is_status(j)) else { continue };
             let status = store.str(store.facts(last).status);
             let busy = matches!(status, "Charging" | "SuspendedEV" | "SuspendedEVSE")
-                && store.transactions.iter().any(|t| {
-                    t.station == m.station && t.connector == connector && t.start < i && t.stop.is_none_or(|s| s > i)
+                && ctx.station_sessions.get(&m.station).is_some_and(|list| {
+                    let before = list.partition_point(|s| s.start < i);
+                    list[..before]
+                        .iter()
+                        .rev()
+                        .take(16)
+                        .any(|s| store.tx(s.tx).connector == connector && s.end.is_none_or(|e| e > i))
                 });
             if !(matches!(status, "Faulted" | "Unavailable") || busy) {
                 continue;
