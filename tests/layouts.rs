@@ -196,3 +196,32 @@ fn filters_compose() {
     assert_eq!(only(Filter { actions: vec!["StopTransaction".into()], transaction: Some(77), ..Filter::default() }), 2);
     assert_eq!(only(Filter { station: Some("nope".into()), ..Filter::default() }), 0);
 }
+
+#[test]
+fn one_json_array_of_records() {
+    let s = load_fixture("portal-export.json");
+    assert_eq!(s.files[0].layout.name(), "json");
+    assert_eq!(counts(&s), (4, 3, 1, 0));
+    assert_eq!(s.stations(), vec!["NL-AMS-12"]);
+    assert_eq!(s.messages.iter().map(|m| m.line).collect::<Vec<_>>(), vec![2, 8, 19]);
+    assert_eq!(s.unparsed[0].line, 14);
+    assert_eq!(paired(&s), 1);
+    let answer = s.frame(ocpplens::store::MsgIdx(1)).unwrap();
+    assert_eq!(answer.payload["idTagInfo"]["status"], "Expired");
+}
+
+#[test]
+fn request_and_response_in_the_same_row() {
+    let s = load_files(&[fixture("request-response-rows.csv")]);
+    // 4 rows, 3 of them with an answer; the unanswered Reset's placeholder is no message
+    assert_eq!(counts(&s), (7, 7, 0, 0));
+    assert_eq!(paired(&s), 3);
+    let reset = s.with_action("Reset");
+    assert_eq!(reset.len(), 1);
+    assert_eq!(s.msg(reset[0]).dir, Direction::CsToCp);
+    // the answer re-read from a shared row is the answer, not the request
+    let hb = s.with_action("Heartbeat");
+    let answer = hb.iter().copied().find(|&i| s.msg(i).kind == MsgKind::Result).unwrap();
+    assert_eq!(s.frame(answer).unwrap().kind, MsgKind::Result);
+    assert_eq!(s.msg(answer).line, s.msg(s.msg(answer).pair).line);
+}

@@ -22,6 +22,10 @@ pub struct CsvLayout {
     pub direction: Option<usize>,
     pub action: Option<usize>,
     pub body: Body,
+    /// A second frame column with the answer to the row's request (request
+    /// and response of one exchange in one row); placeholders such as
+    /// "-Awaiting response from charger-" hold no frame and are no row.
+    pub answer: Option<usize>,
 }
 
 /// Where the frame is.
@@ -121,7 +125,19 @@ pub fn detect(sample: &str, delimiter: u8) -> Option<(CsvLayout, usize)> {
             .max_by(|a, b| a.1.total_cmp(&b.1))
             .map(|(c, _)| c)
     };
-    let frame = best(&is_frame_cell, 0.5, &[]);
+    let mut frame = best(&is_frame_cell, 0.5, &[]);
+    let mut answer = frame.and_then(|f| best(&is_frame_cell, 0.2, &[Some(f)]));
+    // the request column is the one holding CALLs
+    let calls =
+        |c: usize| share(data, c, |cell| cell.trim_start().trim_start_matches('[').trim_start().starts_with('2'));
+    if let (Some(f), Some(a)) = (frame, answer) {
+        if calls(a) > calls(f) {
+            (frame, answer) = (Some(a), Some(f));
+        }
+    }
+    if answer.is_some_and(|a| calls(a) > 0.5) {
+        answer = None;
+    }
     let time = (0..width).find(|&c| Some(c) != frame && share(data, c, is_time_cell) >= 0.8);
     let direction = best(&|c| direction_word(c) != DirHint::None, 0.8, &[frame, time]);
     let action = best(&is_action_cell, 0.8, &[frame, time, direction]);
@@ -144,10 +160,14 @@ pub fn detect(sample: &str, delimiter: u8) -> Option<(CsvLayout, usize)> {
             Body::Split { id, payload, kind }
         }
     };
-    let used = |c: usize| match &body {
-        Body::Frame(f) => *f == c,
-        Body::Split { id, payload, kind } => *id == c || *payload == c || *kind == Some(c),
-    } || [time, direction, action].contains(&Some(c));
+    let used = |c: usize| {
+        answer == Some(c)
+            || match &body {
+                Body::Frame(f) => *f == c,
+                Body::Split { id, payload, kind } => *id == c || *payload == c || *kind == Some(c),
+            }
+            || [time, direction, action].contains(&Some(c))
+    };
     let station = header_names
         .iter()
         .position(|h| is_station_key(h) || h == "id" || h == "name")
@@ -161,7 +181,7 @@ pub fn detect(sample: &str, delimiter: u8) -> Option<(CsvLayout, usize)> {
         Body::Split { payload, .. } => !first.get(*payload).is_some_and(|c| is_payload_cell(c)),
     } && !time.is_some_and(|t| first.get(t).is_some_and(|c| is_time_cell(c)));
     let score = data.len() * width;
-    Some((CsvLayout { delimiter, has_header, time, station, direction, action, body }, score))
+    Some((CsvLayout { delimiter, has_header, time, station, direction, action, body, answer }, score))
 }
 
 fn most_common_width(rows: &[Vec<String>]) -> usize {
@@ -223,6 +243,41 @@ impl CsvLayout {
             Body::Split { id, payload, kind } => self.rebuild(cells, *id, *payload, *kind, ex.dir),
         };
         ex
+    }
+
+    /// The answer in the row's second frame column, when there is one.
+    pub fn extract_answer_cells(&self, cells: &[&str], tz: Tz) -> Option<Extracted> {
+        let text = cells.get(self.answer?)?.trim();
+        if !text.contains('[') {
+            return None;
+        }
+        let mut ex = self.extract_cells(cells, tz);
+        ex.dir = match ex.dir {
+            DirHint::Abs(d) => DirHint::Abs(d.reverse()),
+            DirHint::In => DirHint::Out,
+            DirHint::Out => DirHint::In,
+            DirHint::None => DirHint::None,
+        };
+        ex.frame = parse_frame(text).map_err(|e| e.to_string());
+        Some(ex)
+    }
+
+    /// Every message of one raw record: the request, and the answer when the row holds it too.
+    pub fn extract_raw_all(&self, raw: &str, tz: Tz) -> Vec<Extracted> {
+        let mut rdr = csv::ReaderBuilder::new()
+            .delimiter(self.delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(raw.as_bytes());
+        match rdr.records().next() {
+            Some(Ok(rec)) => {
+                let cells: Vec<&str> = rec.iter().collect();
+                let mut all = vec![self.extract_cells(&cells, tz)];
+                all.extend(self.extract_answer_cells(&cells, tz));
+                all
+            }
+            _ => vec![Extracted::unparsed("not a CSV record")],
+        }
     }
 
     /// Read one raw record (for re-reading a message from its span).
@@ -340,6 +395,21 @@ CP9,\"22/09/2025, 11:58:30 pm IST\",\"22/09/2025, 11:58:30 pm IST\",u-1,CP-->CMS
             l.extract_raw("CP9,\"22/09/2025, 11:59:30 pm IST\",x,u-2,CP-->CMS,HeartbeatRequest,{}", chrono_tz::UTC);
         let f = ex.frame.unwrap();
         assert_eq!((f.kind, f.action.as_deref()), (MsgKind::Call, Some("Heartbeat")));
+    }
+
+    #[test]
+    fn request_and_response_in_one_row() {
+        let s = "Event Name,Event Type,Request,Response,Created On\n\
+Heartbeat,Charger-CMS,\"[2,\"\"h2\"\",\"\"Heartbeat\"\",{}]\",\"[3,\"\"h2\"\",{\"\"currentTime\"\":\"\"2025-09-22T10:00:00Z\"\"}]\",09/22/2025 15:30:00\n\
+Reset,CMS-Charger,\"[2,\"\"r1\"\",\"\"Reset\"\",{\"\"type\"\":\"\"Soft\"\"}]\",-Awaiting response from charger-,09/22/2025 15:29:00\n\
+Heartbeat,Charger-CMS,\"[2,\"\"h1\"\",\"\"Heartbeat\"\",{}]\",\"[3,\"\"h1\"\",{\"\"currentTime\"\":\"\"2025-09-22T09:55:00Z\"\"}]\",09/22/2025 15:25:00\n";
+        let (l, _) = detect(s, b',').unwrap();
+        assert_eq!((l.body.clone(), l.answer), (Body::Frame(2), Some(3)));
+        let all = l.extract_raw_all(s.lines().nth(1).unwrap(), chrono_tz::UTC);
+        assert_eq!(all.len(), 2);
+        assert_eq!(all[1].frame.as_ref().unwrap().kind, MsgKind::Result);
+        assert_eq!(all[1].dir, DirHint::Abs(Direction::CsToCp));
+        assert_eq!(l.extract_raw_all(s.lines().nth(2).unwrap(), chrono_tz::UTC).len(), 1);
     }
 
     #[test]

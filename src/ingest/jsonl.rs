@@ -193,3 +193,104 @@ mod tests {
         assert!(extract(r#"{"a":1}"#, chrono_tz::UTC).frame.is_err());
     }
 }
+
+/// Splits a file that is one JSON array (`[{..},{..}]`, pretty-printed or on
+/// one line) into its elements, each read like a JSON Lines record.
+#[derive(Default)]
+pub struct ArrayGrouper {
+    depth: usize,
+    in_string: bool,
+    escaped: bool,
+    start: Option<(u32, u64)>,
+}
+
+impl ArrayGrouper {
+    /// Feed one line (without its ending) that starts at byte `offset`.
+    pub fn push(&mut self, line_no: u32, offset: u64, line: &[u8], out: &mut Vec<super::text::Span>) {
+        for (k, &b) in line.iter().enumerate() {
+            let at = offset + k as u64;
+            if self.in_string {
+                if self.escaped {
+                    self.escaped = false;
+                } else if b == b'\\' {
+                    self.escaped = true;
+                } else if b == b'"' {
+                    self.in_string = false;
+                    if self.depth == 1 {
+                        self.close(at, out);
+                    }
+                }
+                continue;
+            }
+            match b {
+                b'"' => {
+                    self.in_string = true;
+                    if self.depth == 1 {
+                        self.start = Some((line_no, at));
+                    }
+                }
+                b'[' | b'{' => {
+                    if self.depth == 1 {
+                        self.start = Some((line_no, at));
+                    }
+                    self.depth += 1;
+                }
+                b']' | b'}' => {
+                    self.depth = self.depth.saturating_sub(1);
+                    if self.depth == 1 {
+                        self.close(at, out);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn close(&mut self, at: u64, out: &mut Vec<super::text::Span>) {
+        if let Some((line, start)) = self.start.take() {
+            out.push(super::text::Span { line, start, end: at + 1 });
+        }
+    }
+
+    /// An element still open at the end of the file is kept (it will not parse).
+    pub fn finish(&mut self, end: u64, out: &mut Vec<super::text::Span>) {
+        if self.depth > 1 {
+            self.close(end.saturating_sub(1), out);
+        }
+    }
+
+    /// The earliest byte an unfinished element needs.
+    pub fn earliest_needed(&self) -> Option<u64> {
+        self.start.map(|(_, s)| s)
+    }
+}
+
+#[cfg(test)]
+mod array_tests {
+    use super::*;
+
+    fn split(text: &str) -> Vec<String> {
+        let mut g = ArrayGrouper::default();
+        let mut out = Vec::new();
+        let mut off = 0u64;
+        for (n, line) in text.split_inclusive('\n').enumerate() {
+            let body = line.trim_end_matches('\n');
+            g.push(n as u32 + 1, off, body.as_bytes(), &mut out);
+            off += line.len() as u64;
+        }
+        g.finish(off, &mut out);
+        out.iter().map(|s| text[s.start as usize..s.end as usize].to_string()).collect()
+    }
+
+    #[test]
+    fn elements_of_pretty_and_minified_arrays() {
+        let pretty = "[\n  {\n    \"ts\": \"x]\",\n    \"frame\": [2, \"a\", \"Heartbeat\", {}]\n  },\n  {\"frame\": [3, \"a\", {}]}\n]\n";
+        let parts = split(pretty);
+        assert_eq!(parts.len(), 2);
+        assert!(parts[0].starts_with('{') && parts[0].ends_with('}'));
+        assert_eq!(
+            split("[[2,\"a\",\"Heartbeat\",{}],[3,\"a\",{}]]"),
+            vec!["[2,\"a\",\"Heartbeat\",{}]", "[3,\"a\",{}]"]
+        );
+    }
+}

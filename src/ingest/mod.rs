@@ -50,6 +50,8 @@ impl Extracted {
 pub enum Layout {
     Text,
     Jsonl,
+    /// The whole file is one JSON array of records or frames.
+    JsonArray,
     Csv(CsvLayout),
 }
 
@@ -59,8 +61,17 @@ impl Layout {
         match self {
             Layout::Text => "text",
             Layout::Jsonl => "jsonl",
+            Layout::JsonArray => "json",
             Layout::Csv(c) if matches!(c.body, csv_layout::Body::Split { .. }) => "csv-split",
             Layout::Csv(_) => "csv",
+        }
+    }
+
+    /// Every message of one raw record (a CSV row may hold a request and its answer).
+    pub fn extract_all(&self, raw: &str, tz: Tz) -> Vec<Extracted> {
+        match self {
+            Layout::Csv(c) => c.extract_raw_all(raw, tz),
+            _ => vec![self.extract(raw, tz)],
         }
     }
 
@@ -68,7 +79,7 @@ impl Layout {
     pub fn extract(&self, raw: &str, tz: Tz) -> Extracted {
         match self {
             Layout::Text => text::extract(raw, tz),
-            Layout::Jsonl => jsonl::extract(raw, tz),
+            Layout::Jsonl | Layout::JsonArray => jsonl::extract(raw, tz),
             Layout::Csv(c) => c.extract_raw(raw, tz),
         }
     }
@@ -198,6 +209,11 @@ pub fn sniff(head: &[u8]) -> Layout {
     if lines.is_empty() {
         return Layout::Text;
     }
+    // one JSON array of objects or of frames
+    let mut chars = text.trim_start().chars().filter(|c| !c.is_whitespace());
+    if chars.next() == Some('[') && matches!(chars.next(), Some('{') | Some('[')) {
+        return Layout::JsonArray;
+    }
     let objects = lines.iter().filter(|l| l.starts_with('{')).count();
     if objects * 10 >= lines.len() * 6 {
         return Layout::Jsonl;
@@ -256,6 +272,7 @@ fn read_lines(
     sink: &mut dyn FnMut(Vec<Parsed>),
 ) -> std::io::Result<(usize, usize, bool)> {
     let mut grouper = text::Grouper::new();
+    let mut array = jsonl::ArrayGrouper::default();
     let mut buf: Vec<u8> = Vec::with_capacity(BLOCK);
     let mut buf_start = 0u64; // file offset of buf[0]
     let mut line_no = 0u32;
@@ -266,7 +283,10 @@ fn read_lines(
     let mut scan_from = 0usize; // offset in buf of the next unread line
     while !eof {
         // refill: keep the unread tail and any open record
-        let keep_from = keep_from(&grouper, &spans, buf_start, scan_from);
+        let mut keep_from = keep_from(&grouper, &spans, buf_start, scan_from);
+        if let Some(open) = array.earliest_needed() {
+            keep_from = keep_from.min(open.saturating_sub(buf_start) as usize);
+        }
         if keep_from > 0 {
             buf.drain(..keep_from);
             buf_start += keep_from as u64;
@@ -308,6 +328,7 @@ fn read_lines(
                         spans.push(text::Span { line: line_no, start, end });
                     }
                 }
+                Layout::JsonArray => array.push(line_no, start, body, &mut spans),
                 _ => grouper.push(line_no, start, end, &text, &mut spans),
             }
             scan_from = next;
@@ -317,6 +338,7 @@ fn read_lines(
         }
         if eof {
             grouper.finish(&mut spans);
+            array.finish(buf_start + buf.len() as u64, &mut spans);
         }
         if spans.len() >= BATCH || eof {
             rows += spans.len();
@@ -420,8 +442,9 @@ fn read_csv(
             })
             .collect();
         let len = trimmed_len(end - start.byte());
+        let has_answer = layout.answer.and_then(|c| cells.get(c)).is_some_and(|c| c.contains('['));
         batch.push((start.line() as u32, start.byte(), len, cells));
-        rows += 1;
+        rows += 1 + usize::from(has_answer);
         if batch.len() >= BATCH {
             progress(end);
             sink(parse_csv_batch(std::mem::take(&mut batch), layout, tz));
@@ -439,13 +462,17 @@ fn trimmed_len(n: u64) -> u32 {
 fn parse_csv_batch(batch: Vec<(u32, u64, u32, Vec<String>)>, layout: &CsvLayout, tz: Tz) -> Vec<Parsed> {
     batch
         .into_par_iter()
-        .map(|(line, offset, len, cells)| {
+        .flat_map_iter(|(line, offset, len, cells)| {
             if cells.is_empty() {
-                return finish_record(line, offset, len as usize, Extracted::unparsed("not a readable CSV record"));
+                let ex = Extracted::unparsed("not a readable CSV record");
+                return vec![finish_record(line, offset, len as usize, ex)];
             }
             let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
-            let ex = layout.extract_cells(&refs, tz);
-            finish_record(line, offset, len as usize, ex)
+            let mut out = vec![finish_record(line, offset, len as usize, layout.extract_cells(&refs, tz))];
+            if let Some(answer) = layout.extract_answer_cells(&refs, tz) {
+                out.push(finish_record(line, offset, len as usize, answer));
+            }
+            out
         })
         .collect()
 }

@@ -305,8 +305,15 @@ impl LogStore {
         let m = self.msg(i);
         let file = &self.files[m.file as usize];
         let raw = file.read_span(m.offset, m.len);
-        let extracted = file.layout.extract(&raw, file.source_tz);
-        extracted.frame.ok().or_else(|| parse_frame(raw.trim()).ok())
+        let uid = self.str(m.unique_id);
+        let mut frames: Vec<Frame> =
+            file.layout.extract_all(&raw, file.source_tz).into_iter().filter_map(|e| e.frame.ok()).collect();
+        // a record may hold a request and its answer: take the one this message is
+        let pick = frames.iter().position(|f| f.kind == m.kind && f.unique_id == uid).unwrap_or(0);
+        if frames.is_empty() {
+            return parse_frame(raw.trim()).ok();
+        }
+        Some(frames.swap_remove(pick))
     }
 
     pub fn file_name(&self, file: u16) -> &str {
