@@ -16,6 +16,9 @@ use serde_json::Value;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CsvLayout {
     pub delimiter: u8,
+    /// Records before the header or data that are neither (Excel's `sep=;`,
+    /// report titles); counted as context lines.
+    pub preamble: usize,
     pub has_header: bool,
     pub time: Option<usize>,
     pub station: Option<usize>,
@@ -100,8 +103,8 @@ pub fn detect(sample: &str, delimiter: u8) -> Option<(CsvLayout, usize)> {
         let Ok(rec) = rec else { break };
         rows.push(rec.iter().map(|s| s.trim_start_matches('\u{FEFF}').to_string()).collect());
     }
-    // the sample may end inside a record
-    if rows.len() > 2 {
+    // a long sample may end inside a record
+    if rows.len() > 20 {
         rows.pop();
     }
     if rows.is_empty() {
@@ -111,6 +114,12 @@ pub fn detect(sample: &str, delimiter: u8) -> Option<(CsvLayout, usize)> {
     if width < 2 {
         return None;
     }
+    // title lines or Excel's "sep=;" above the table
+    let preamble = rows.iter().position(|r| r.len() == width).unwrap_or(0);
+    if preamble > 10 || rows[..preamble].iter().flatten().any(|c| is_frame_cell(c)) {
+        return None;
+    }
+    let rows = &rows[preamble..];
     let consistent = rows.iter().filter(|r| r.len() == width).count();
     if consistent * 10 < rows.len() * 7 {
         return None;
@@ -181,7 +190,7 @@ pub fn detect(sample: &str, delimiter: u8) -> Option<(CsvLayout, usize)> {
         Body::Split { payload, .. } => !first.get(*payload).is_some_and(|c| is_payload_cell(c)),
     } && !time.is_some_and(|t| first.get(t).is_some_and(|c| is_time_cell(c)));
     let score = data.len() * width;
-    Some((CsvLayout { delimiter, has_header, time, station, direction, action, body, answer }, score))
+    Some((CsvLayout { delimiter, preamble, has_header, time, station, direction, action, body, answer }, score))
 }
 
 fn most_common_width(rows: &[Vec<String>]) -> usize {
@@ -410,6 +419,15 @@ Heartbeat,Charger-CMS,\"[2,\"\"h1\"\",\"\"Heartbeat\"\",{}]\",\"[3,\"\"h1\"\",{\
         assert_eq!(all[1].frame.as_ref().unwrap().kind, MsgKind::Result);
         assert_eq!(all[1].dir, DirHint::Abs(Direction::CsToCp));
         assert_eq!(l.extract_raw_all(s.lines().nth(2).unwrap(), chrono_tz::UTC).len(), 1);
+    }
+
+    #[test]
+    fn excel_separator_line_and_titles_are_skipped() {
+        let s = "sep=;\nLadelog Export\nZeit;Station;Nachricht\n\
+01.05.2025 10:00:00;CP1;\"[2,\"\"1\"\",\"\"Heartbeat\"\",{}]\"\n\
+01.05.2025 10:00:01;CP1;\"[3,\"\"1\"\",{}]\"\n";
+        let (l, _) = detect(s, b';').unwrap();
+        assert_eq!((l.preamble, l.has_header, l.body.clone()), (2, true, Body::Frame(2)));
     }
 
     #[test]

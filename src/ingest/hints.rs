@@ -82,6 +82,20 @@ pub fn scan_prefix_direction(prefix: &str) -> DirHint {
             best = (pos, hint);
         }
     };
+    // "CP -> CS" written with spaces: close them up around the arrow first
+    let arrow = memchr::memmem::find(b, b"->").or_else(|| memchr::memmem::find(b, "\u{2192}".as_bytes()));
+    if let Some(at) = arrow {
+        let (left, right) = (&prefix[..at], &prefix[at..]);
+        let right = right.trim_start_matches(['-', '>', '\u{2192}']);
+        let before = left.trim_end().rsplit(|c: char| c.is_whitespace() || matches!(c, '[' | '(')).next().unwrap_or("");
+        let after =
+            right.trim_start().split(|c: char| c.is_whitespace() || matches!(c, ']' | ')' | ':')).next().unwrap_or("");
+        if !before.is_empty() && !after.is_empty() {
+            if let Some(d) = absolute_arrow_token(&format!("{before}>{after}")) {
+                return DirHint::Abs(d);
+            }
+        }
+    }
     // "CP->CS"-like tokens name the direction outright
     for token in prefix.split(|c: char| c.is_whitespace() || matches!(c, '[' | ']' | '(' | ')')) {
         if token.len() >= 4 && (token.contains('>') || token.contains('\u{2192}') || contains_ignore_case(token, "to"))
@@ -289,6 +303,9 @@ mod tests {
         );
         assert_eq!(scan_prefix_direction("INFO  Main - "), DirHint::None);
         assert_eq!(scan_prefix_direction("Response Out Authorize "), DirHint::Abs(Direction::CsToCp));
+        assert_eq!(scan_prefix_direction("10:00:01 CP -> CS "), DirHint::Abs(Direction::CpToCs));
+        assert_eq!(scan_prefix_direction("10:00:01 [CS \u{2192} CP] "), DirHint::Abs(Direction::CsToCp));
+        assert_eq!(scan_prefix_direction("2025-08-14 11:40:44.123 [CP-0001] -> "), DirHint::Out);
     }
 
     #[test]

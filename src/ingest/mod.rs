@@ -406,6 +406,7 @@ fn read_csv(
     let mut rows = 0usize;
     let mut lossy = false;
     let mut first = true;
+    let mut preamble_left = layout.preamble;
     loop {
         let start = rdr.position().clone();
         let more = match rdr.read_byte_record(&mut record) {
@@ -425,6 +426,10 @@ fn read_csv(
             break;
         }
         let end = rdr.position().byte();
+        if preamble_left > 0 {
+            preamble_left -= 1;
+            continue;
+        }
         if first {
             first = false;
             if layout.has_header {
@@ -451,7 +456,7 @@ fn read_csv(
         }
     }
     sink(parse_csv_batch(batch, layout, tz));
-    Ok((rows, 0, lossy))
+    Ok((rows, layout.preamble, lossy))
 }
 
 fn trimmed_len(n: u64) -> u32 {
