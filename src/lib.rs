@@ -14,6 +14,7 @@ pub mod sanitize;
 pub mod store;
 pub mod synth;
 pub mod time;
+pub mod tui;
 
 #[cfg(test)]
 pub(crate) mod testutil;

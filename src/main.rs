@@ -52,6 +52,10 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 }
 
 fn run(config: &Config) -> anyhow::Result<u8> {
+    // the explorer loads in the background behind its own progress screen
+    if config.mode == Mode::Explore && io::stdout().is_terminal() {
+        return Ok(ocpplens::tui::run(config)?);
+    }
     let show_progress = io::stderr().is_terminal();
     let progress = move |done: u64, total: u64| {
         if show_progress && total > 32 << 20 {
@@ -95,7 +99,7 @@ fn run(config: &Config) -> anyhow::Result<u8> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let mode = match config.mode {
-        // the explorer needs a terminal; otherwise print the report
+        // the explorer needs a terminal (handled above); otherwise print the report
         Mode::Explore => Mode::Report,
         m => m,
     };

@@ -125,7 +125,7 @@ pub fn detect(sample: &str, delimiter: u8) -> Option<(CsvLayout, usize)> {
         return None;
     }
     let header_names: Vec<String> = rows[0].iter().map(|s| s.trim().to_lowercase()).collect();
-    let data = if rows.len() > 1 { &rows[1..] } else { &rows[..] };
+    let data = if rows.len() > 1 { &rows[1..] } else { rows };
     let best = |test: &dyn Fn(&str) -> bool, min: f64, skip: &[Option<usize>]| -> Option<usize> {
         (0..width)
             .filter(|c| !skip.contains(&Some(*c)))
@@ -289,20 +289,9 @@ impl CsvLayout {
         }
     }
 
-    /// Read one raw record (for re-reading a message from its span).
+    /// Read one raw record's request (for re-reading a message from its span).
     pub fn extract_raw(&self, raw: &str, tz: Tz) -> Extracted {
-        let mut rdr = csv::ReaderBuilder::new()
-            .delimiter(self.delimiter)
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(raw.as_bytes());
-        match rdr.records().next() {
-            Some(Ok(rec)) => {
-                let cells: Vec<&str> = rec.iter().collect();
-                self.extract_cells(&cells, tz)
-            }
-            _ => Extracted::unparsed("not a CSV record"),
-        }
+        self.extract_raw_all(raw, tz).swap_remove(0)
     }
 
     fn rebuild(

@@ -29,6 +29,24 @@ pub(crate) fn start_follows(store: &LogStore, i: MsgIdx, tag: &str) -> bool {
     )
 }
 
+/// Requests of `action` answered Accepted whose idTag started no session
+/// on the station within the window (those too close to the end of the log
+/// to tell are left out).
+pub(crate) fn accepted_without_start<'a>(ctx: &'a Context, action: &str) -> Vec<(MsgIdx, &'a str)> {
+    let store = ctx.store;
+    let end = store.messages.iter().rev().map(|m| m.at).find(|&t| t != NO_TIME);
+    calls(ctx, action)
+        .filter(|&i| {
+            let at = store.msg(i).at;
+            result_of(store, i).is_some_and(|a| store.str(store.facts(a).status) == "Accepted")
+                && at != NO_TIME
+                && end.is_some_and(|e| e - at >= START_WINDOW_MS)
+        })
+        .map(|i| (i, store.str(store.facts(i).id_tag)))
+        .filter(|&(i, tag)| !start_follows(store, i, tag))
+        .collect()
+}
+
 impl Rule for AuthorizeWithoutStart {
     fn id(&self) -> &'static str {
         "authorize-without-start"
@@ -36,19 +54,9 @@ impl Rule for AuthorizeWithoutStart {
 
     fn check(&self, ctx: &Context, out: &mut Vec<Finding>) {
         let store = ctx.store;
-        let end = store.messages.iter().rev().map(|m| m.at).find(|&t| t != NO_TIME);
-        for i in calls(ctx, "Authorize") {
-            let Some(answer) = result_of(store, i) else { continue };
-            let m = store.msg(i);
-            if store.str(store.facts(answer).status) != "Accepted" || m.at == NO_TIME {
-                continue;
-            }
-            // too close to the end of the log to tell
-            if end.is_some_and(|e| e - m.at < START_WINDOW_MS) {
-                continue;
-            }
-            let tag = store.str(store.facts(i).id_tag);
-            if tag.trim().is_empty() || start_follows(store, i, tag) || ctx.session_running(m.station, i, None) {
+        for (i, tag) in accepted_without_start(ctx, "Authorize") {
+            // a card presented while a session runs may have been for stopping it
+            if tag.trim().is_empty() || ctx.session_running(store.msg(i).station, i, None) {
                 continue;
             }
             let w = text::authorize_without_start(tag, START_WINDOW_MS / 1000);

@@ -1,10 +1,9 @@
 //! `remote-start-no-transaction`: RemoteStartTransaction accepted, but no
 //! StartTransaction with its idTag within the start window.
 
-use super::authorize_without_start::{start_follows, START_WINDOW_MS};
-use super::{about, calls, result_of};
+use super::about;
+use super::authorize_without_start::{accepted_without_start, START_WINDOW_MS};
 use crate::analysis::{text, Context, Finding, Rule, Severity};
-use crate::store::NO_TIME;
 
 pub struct RemoteStartNoTransaction;
 
@@ -14,23 +13,9 @@ impl Rule for RemoteStartNoTransaction {
     }
 
     fn check(&self, ctx: &Context, out: &mut Vec<Finding>) {
-        let store = ctx.store;
-        let end = store.messages.iter().rev().map(|m| m.at).find(|&t| t != NO_TIME);
-        for i in calls(ctx, "RemoteStartTransaction") {
-            let Some(answer) = result_of(store, i) else { continue };
-            let m = store.msg(i);
-            if store.str(store.facts(answer).status) != "Accepted" || m.at == NO_TIME {
-                continue;
-            }
-            if end.is_some_and(|e| e - m.at < START_WINDOW_MS) {
-                continue;
-            }
-            let tag = store.str(store.facts(i).id_tag);
-            if start_follows(store, i, tag) {
-                continue;
-            }
+        for (i, tag) in accepted_without_start(ctx, "RemoteStartTransaction") {
             let w = text::remote_start_no_transaction(tag, START_WINDOW_MS / 1000);
-            out.push(about(store, self.id(), Severity::Warning, i, w));
+            out.push(about(ctx.store, self.id(), Severity::Warning, i, w));
         }
     }
 }
