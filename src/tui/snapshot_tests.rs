@@ -85,3 +85,31 @@ fn resize_redraws() {
     let when = app.zone.format_time(app.store.msg(sel).at);
     assert!(small.contains(&when), "{small}");
 }
+
+/// Log text with terminal controls (clear screen, OSC 52 clipboard write,
+/// title change, BEL, backspace, bidi override) is drawn inert everywhere.
+#[test]
+fn terminal_controls_in_log_text_are_drawn_inert() {
+    use crate::analysis::{analyze, Thresholds};
+    use crate::cli::Cli;
+    use clap::Parser;
+    let evil_station = "CP\u{1b}[2J\u{1b}]0;pwned\u{7}";
+    let info = r"\u001b]52;c;aGk=\u0007\u001b[31mred\u0008\u202e";
+    let text = format!(
+        "Timestamp,Station,Message\n\
+         2025-01-01T10:00:00Z,{evil_station},\"[2,\"\"a\"\",\"\"StatusNotification\"\",{{\"\"connectorId\"\":1,\"\"errorCode\"\":\"\"OtherError\"\",\"\"status\"\":\"\"Faulted\"\",\"\"info\"\":\"\"{info}\"\"}}]\"\n\
+         2025-01-01T10:00:01Z,{evil_station},\"[3,\"\"a\"\",{{}}]\"\n"
+    );
+    let store = crate::testutil::load_str(&text, ".csv");
+    assert_eq!(store.messages.len(), 2, "the hostile rows are read");
+    let findings = analyze(&store, Thresholds::default());
+    let config = Cli::try_parse_from(["ocpplens", "x.csv"]).unwrap().into_config().unwrap();
+    let mut app = App::new(std::sync::Arc::new(store), findings, &config).unwrap();
+    for (w, h) in [(80, 24), (120, 40)] {
+        let drawn = screen(&mut app, w, h);
+        for bad in ['\u{1b}', '\u{7}', '\u{8}', '\u{202e}'] {
+            assert!(!drawn.contains(bad), "{bad:?} reached the screen at {w}x{h}:\n{drawn}");
+        }
+        assert!(drawn.contains("CP\\e[2J"), "{drawn}");
+    }
+}
