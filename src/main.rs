@@ -69,7 +69,9 @@ fn run(config: &Config) -> anyhow::Result<u8> {
     let started = std::time::Instant::now();
     let lap = |what: &str| {
         if timings {
-            eprintln!("[timing] {what}: {:.3} s", started.elapsed().as_secs_f64());
+            let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+            let mem: Vec<&str> = status.lines().filter(|l| l.starts_with("VmRSS") || l.starts_with("VmHWM")).collect();
+            eprintln!("[timing] {what}: {:.3} s {}", started.elapsed().as_secs_f64(), mem.join(" "));
         }
     };
     let store = match load(&config.files, LoadOptions { source_tz: config.source_tz }, &progress) {
@@ -79,6 +81,16 @@ fn run(config: &Config) -> anyhow::Result<u8> {
             return Ok(2);
         }
     };
+    if timings {
+        eprintln!(
+            "[timing] store: {} messages, {} facts, {} readings, {} strings bytes, {} heap bytes",
+            store.messages.len(),
+            store.facts.len(),
+            store.readings.len(),
+            store.strings.heap_bytes(),
+            store.heap_bytes()
+        );
+    }
     for w in &store.warnings {
         eprintln!("ocpplens: {}", ocpplens::sanitize::inert(w));
     }

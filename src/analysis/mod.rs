@@ -70,7 +70,7 @@ impl Finding {
     pub fn unique_ids(&self, store: &LogStore) -> Vec<String> {
         let mut ids: Vec<String> = Vec::new();
         for &i in &self.evidence {
-            let id = store.str(store.msg(i).unique_id).to_string();
+            let id = store.unique_id(i);
             if !ids.contains(&id) {
                 ids.push(id);
             }

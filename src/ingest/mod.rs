@@ -146,28 +146,30 @@ pub fn load(inputs: &[String], opts: LoadOptions, progress: Progress) -> Result<
             bytes: o.len,
             reader: SpanReader::new(reread),
         };
+        builder.reserve(estimate_records(&head, o.len));
         let stream = std::io::Cursor::new(head).chain(reader);
         let base = done;
         let report = |n: u64| progress(base + n, total);
-        // the store takes parsed batches on its own thread while the next batch is parsed
+        // the store takes parsed batches on its own thread while the next batch
+        // is parsed; emptied batches come back to be filled again
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Parsed>>(2);
+        let (back_tx, back_rx) = std::sync::mpsc::channel::<Vec<Parsed>>();
         let file_no = file_idx as u16;
         let result = std::thread::scope(|scope| {
             let pusher = scope.spawn(|| {
-                for batch in rx {
-                    for p in batch {
+                for mut batch in rx {
+                    for p in batch.drain(..) {
                         builder.push(file_no, p);
                     }
+                    let _ = back_tx.send(batch);
                 }
             });
-            let mut sink = |batch: Vec<Parsed>| {
-                let _ = tx.send(batch);
-            };
+            let mut pipe = Pipe { tx, back: back_rx };
             let result = match &layout {
-                Layout::Csv(c) => read_csv(stream, c, opts.source_tz, &report, &mut sink),
-                _ => read_lines(stream, &layout, opts.source_tz, &report, &mut sink),
+                Layout::Csv(c) => read_csv(stream, c, opts.source_tz, &report, &mut pipe),
+                _ => read_lines(stream, &layout, opts.source_tz, &report, &mut pipe),
             };
-            drop(tx);
+            drop(pipe);
             let _ = pusher.join();
             result
         });
@@ -182,7 +184,12 @@ pub fn load(inputs: &[String], opts: LoadOptions, progress: Progress) -> Result<
         builder.files.push(file);
     }
     progress(total, total);
-    Ok(builder.finish())
+    let started = std::time::Instant::now();
+    let store = builder.finish();
+    if std::env::var_os("OCPPLENS_TIMINGS").is_some() {
+        eprintln!("[timing] store built in {:.3} s after reading", started.elapsed().as_secs_f64());
+    }
+    Ok(store)
 }
 
 const HEAD: usize = 256 * 1024;
@@ -194,6 +201,14 @@ fn read_head(r: &mut std::fs::File, name: &str) -> Result<Vec<u8>, InputError> {
         .read_to_end(&mut head)
         .map_err(|e| InputError::Unreadable { name: name.to_string(), reason: e.to_string() })?;
     Ok(head)
+}
+
+/// About how many records a file of `len` bytes holds, from its first bytes
+/// (one per line is the common case; a few too many costs nothing).
+fn estimate_records(head: &[u8], len: u64) -> usize {
+    let lines = memchr::memchr_iter(b'\n', head).count() as u64 + 1;
+    let guess = if (head.len() as u64) < len { len.saturating_mul(lines) / head.len().max(1) as u64 } else { lines };
+    (guess + guess / 16).min(len / 8 + 16) as usize
 }
 
 /// Decide the layout from the first bytes of a file.
@@ -259,6 +274,24 @@ fn finish_record(line: u32, offset: u64, len: usize, mut ex: Extracted) -> Parse
     Parsed { line, offset, len: len.min(u32::MAX as usize) as u32, ex, facts, violations }
 }
 
+/// Parsed batches on their way to the store builder. Batches are recycled:
+/// a fresh 10 MB buffer per batch would cost a page fault for every page.
+struct Pipe {
+    tx: std::sync::mpsc::SyncSender<Vec<Parsed>>,
+    back: std::sync::mpsc::Receiver<Vec<Parsed>>,
+}
+
+impl Pipe {
+    /// An empty batch, with room from an earlier one when there is one.
+    fn empty(&self) -> Vec<Parsed> {
+        self.back.try_recv().unwrap_or_default()
+    }
+
+    fn send(&self, batch: Vec<Parsed>) {
+        let _ = self.tx.send(batch);
+    }
+}
+
 const BATCH: usize = 16 * 1024;
 const BLOCK: usize = 8 * 1024 * 1024;
 
@@ -269,7 +302,7 @@ fn read_lines(
     layout: &Layout,
     tz: Tz,
     progress: &dyn Fn(u64),
-    sink: &mut dyn FnMut(Vec<Parsed>),
+    pipe: &mut Pipe,
 ) -> std::io::Result<(usize, usize, bool)> {
     let mut grouper = text::Grouper::new();
     let mut array = jsonl::ArrayGrouper::default();
@@ -343,16 +376,16 @@ fn read_lines(
         if spans.len() >= BATCH || eof {
             rows += spans.len();
             let done: Vec<text::Span> = std::mem::take(&mut spans);
-            let parsed: Vec<Parsed> = done
-                .par_iter()
+            let mut parsed = pipe.empty();
+            done.par_iter()
                 .map(|s| {
                     let lo = (s.start - buf_start) as usize;
                     let hi = (s.end - buf_start) as usize;
                     let raw = String::from_utf8_lossy(&buf[lo..hi.min(buf.len())]);
                     parse_record(s.line, s.start, &raw, layout, tz)
                 })
-                .collect();
-            sink(parsed);
+                .collect_into_vec(&mut parsed);
+            pipe.send(parsed);
         }
     }
     Ok((rows, grouper.context_lines, lossy))
@@ -393,7 +426,7 @@ fn read_csv(
     layout: &CsvLayout,
     tz: Tz,
     progress: &dyn Fn(u64),
-    sink: &mut dyn FnMut(Vec<Parsed>),
+    pipe: &mut Pipe,
 ) -> std::io::Result<(usize, usize, bool)> {
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(layout.delimiter)
@@ -452,10 +485,10 @@ fn read_csv(
         rows += 1 + usize::from(has_answer);
         if batch.len() >= BATCH {
             progress(end);
-            sink(parse_csv_batch(std::mem::take(&mut batch), layout, tz));
+            pipe.send(parse_csv_batch(std::mem::take(&mut batch), layout, tz, pipe.empty()));
         }
     }
-    sink(parse_csv_batch(batch, layout, tz));
+    pipe.send(parse_csv_batch(batch, layout, tz, pipe.empty()));
     Ok((rows, layout.preamble, lossy))
 }
 
@@ -464,20 +497,35 @@ fn trimmed_len(n: u64) -> u32 {
     n.min(u32::MAX as u64) as u32
 }
 
-fn parse_csv_batch(batch: Vec<(u32, u64, u32, Vec<String>)>, layout: &CsvLayout, tz: Tz) -> Vec<Parsed> {
+fn parse_csv_batch(
+    batch: Vec<(u32, u64, u32, Vec<String>)>,
+    layout: &CsvLayout,
+    tz: Tz,
+    mut out: Vec<Parsed>,
+) -> Vec<Parsed> {
     batch
-        .into_par_iter()
-        .flat_map_iter(|(line, offset, len, cells)| {
-            if cells.is_empty() {
-                let ex = Extracted::unparsed("not a readable CSV record");
-                return vec![finish_record(line, offset, len as usize, ex)];
-            }
-            let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
-            let mut out = vec![finish_record(line, offset, len as usize, layout.extract_cells(&refs, tz))];
-            if let Some(answer) = layout.extract_answer_cells(&refs, tz) {
-                out.push(finish_record(line, offset, len as usize, answer));
-            }
-            out
+        .par_iter()
+        .map(|(line, offset, len, cells)| {
+            let ex = if cells.is_empty() {
+                Extracted::unparsed("not a readable CSV record")
+            } else {
+                let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
+                layout.extract_cells(&refs, tz)
+            };
+            finish_record(*line, *offset, *len as usize, ex)
         })
-        .collect()
+        .collect_into_vec(&mut out);
+    // a row may also hold the answer (layouts with an answer column)
+    if layout.answer.is_some() {
+        let answers: Vec<Parsed> = batch
+            .par_iter()
+            .filter_map(|(line, offset, len, cells)| {
+                let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
+                let answer = layout.extract_answer_cells(&refs, tz)?;
+                Some(finish_record(*line, *offset, *len as usize, answer))
+            })
+            .collect();
+        out.extend(answers);
+    }
+    out
 }

@@ -3,9 +3,10 @@
 //! Lines with no frame are context, not rows.
 
 use super::frame::{find_frame_start, parse_frame};
-use super::hints::{scan_prefix_direction, scan_prefix_station};
+use super::hints::{scan_prefix_direction, scan_prefix_station, DirHint};
 use super::timestamp::scan_timestamp;
 use super::Extracted;
+use crate::store::intern::FnvMap;
 use chrono_tz::Tz;
 
 /// A multi-line frame is given up (and kept as an unparsed row) past these sizes.
@@ -23,10 +24,12 @@ pub fn extract(raw: &str, tz: Tz) -> Extracted {
         Ok(end) => &body[..end],
         Err(_) => body.trim_end(),
     };
+    let stamp = scan_timestamp(prefix, tz);
+    let (station, dir) = prefix_hints(prefix, stamp.as_ref().map(|(_, r)| r.clone()));
     let mut ex = Extracted {
-        at: scan_timestamp(prefix, tz).map(|(t, _)| t),
-        station: scan_prefix_station(prefix),
-        dir: scan_prefix_direction(prefix),
+        at: stamp.map(|(t, _)| t),
+        station,
+        dir,
         action_hint: None,
         frame: parse_frame(frame_text).map_err(|e| e.to_string()),
     };
@@ -34,6 +37,42 @@ pub fn extract(raw: &str, tz: Tz) -> Extracted {
         ex.frame = Err("frame is cut off (its brackets never close)".to_string());
     }
     ex
+}
+
+/// Prefixes that differ only in their timestamp, remembered per thread.
+const PREFIX_MEMO_CAP: usize = 1024;
+
+/// A scratch key and the remembered (station, direction) of each prefix shape.
+type PrefixMemo = (String, FnvMap<Box<str>, (Option<String>, DirHint)>);
+
+std::thread_local! {
+    static PREFIX_MEMO: std::cell::RefCell<PrefixMemo> = std::cell::RefCell::new((String::new(), FnvMap::default()));
+}
+
+/// The station and direction a prefix names, read with its timestamp blanked
+/// out (so digits of a time are never taken for a station). The lines of a
+/// log mostly share a few prefix shapes, so the answers are remembered.
+fn prefix_hints(prefix: &str, stamp: Option<std::ops::Range<usize>>) -> (Option<String>, DirHint) {
+    PREFIX_MEMO.with_borrow_mut(|(key, memo)| {
+        key.clear();
+        match stamp {
+            Some(r) => {
+                key.push_str(&prefix[..r.start]);
+                key.extend(std::iter::repeat_n(' ', r.len()));
+                key.push_str(&prefix[r.end..]);
+            }
+            None => key.push_str(prefix),
+        }
+        if let Some(hit) = memo.get(key.as_str()) {
+            return hit.clone();
+        }
+        let found = (scan_prefix_station(key), scan_prefix_direction(key));
+        if memo.len() >= PREFIX_MEMO_CAP {
+            memo.clear();
+        }
+        memo.insert(key.as_str().into(), found.clone());
+        found
+    })
 }
 
 /// The frame start of a record: on its first line, or (when the first line is
@@ -280,6 +319,19 @@ impl Grouper {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn digits_of_a_timestamp_are_never_a_station() {
+        let ex = extract("2023-01-19T14:19:35: receive message [2,\"a\",\"Heartbeat\",{}]", chrono_tz::UTC);
+        assert_eq!(ex.station, None);
+        assert!(ex.at.is_some());
+        assert_eq!(ex.dir, DirHint::In);
+        // the same prefix shape at another time: same station, its own time
+        let a = extract("2025-08-14 11:40:44.123 [CP-0001] <- [2,\"a\",\"Heartbeat\",{}]", chrono_tz::UTC);
+        let b = extract("2025-08-14 11:40:45.456 [CP-0001] <- [2,\"b\",\"Heartbeat\",{}]", chrono_tz::UTC);
+        assert_eq!((a.station.as_deref(), b.station.as_deref()), (Some("CP-0001"), Some("CP-0001")));
+        assert_eq!(b.at.unwrap() - a.at.unwrap(), 1_333);
+    }
 
     fn group(text: &str) -> (Vec<Span>, usize) {
         let mut g = Grouper::new();

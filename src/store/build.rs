@@ -2,7 +2,7 @@
 //! pairing requests with answers (reference §1.4), transactions, indexes.
 
 use super::intern::{FnvMap, Interner, Sym};
-use super::{Direction, Facts, Indexes, LogStore, Message, MeterReading, MsgIdx, Transaction, TxIdx, Unparsed};
+use super::{Direction, Facts, Indexes, LogStore, Message, MeterReading, MsgIdx, Transaction, TxIdx, Uid, Unparsed};
 use super::{NO_INT, NO_TIME};
 use crate::analysis::schema::{validate_response, Violation};
 use crate::ingest::frame::MsgKind;
@@ -34,7 +34,7 @@ pub struct StoreBuilder {
     answer_payloads: Vec<(u32, Value)>,
     /// Requests not answered yet, by (station, uniqueId), with their action:
     /// answers that follow their request are validated on arrival.
-    open_calls: FnvMap<(Sym, Sym), Sym>,
+    open_calls: FnvMap<(Sym, Uid), Sym>,
     /// Answers validated on arrival, with the action they were validated for.
     early_validated: Vec<(u32, Sym)>,
 }
@@ -64,6 +64,17 @@ impl StoreBuilder {
             open_calls: FnvMap::default(),
             early_validated: Vec::new(),
         }
+    }
+
+    /// Make room for about `records` more messages up front, so the big
+    /// arrays never double (and copy) while a large file is read. Room that
+    /// is never written costs address space, not memory.
+    pub fn reserve(&mut self, records: usize) {
+        self.messages.reserve(records);
+        self.hints.reserve(records);
+        self.action_hints.reserve(records);
+        self.facts.reserve(records);
+        self.readings.reserve(records);
     }
 
     fn opt(&mut self, s: &Option<String>) -> Sym {
@@ -121,7 +132,7 @@ impl StoreBuilder {
             (self.facts.len() - 1) as u32
         };
         let station = self.strings.intern(p.ex.station.as_deref().unwrap_or(""));
-        let unique_id = self.strings.intern(&frame.unique_id);
+        let unique_id = Uid::of(&frame.unique_id);
         let action = self.opt(&frame.action);
         let action_hint = self.opt(&p.ex.action_hint);
         self.messages.push(Message {
@@ -251,9 +262,9 @@ impl StoreBuilder {
         for (new, &old) in order.iter().enumerate() {
             new_pos[old as usize] = new as u32;
         }
-        self.messages = order.iter().map(|&o| self.messages[o as usize]).collect();
-        self.hints = order.iter().map(|&o| self.hints[o as usize]).collect();
-        self.action_hints = order.iter().map(|&o| self.action_hints[o as usize]).collect();
+        permute(&mut self.messages, &new_pos);
+        permute(&mut self.hints, &new_pos);
+        permute(&mut self.action_hints, &new_pos);
         for (i, _) in &mut self.violations {
             *i = new_pos[*i as usize];
         }
@@ -308,8 +319,8 @@ impl StoreBuilder {
     /// small tolerance for answers logged first).
     fn pair(&mut self) {
         let msgs = &mut self.messages;
-        let mut pending: FnvMap<(Sym, Sym), Vec<u32>> = FnvMap::default();
-        let mut early: FnvMap<(Sym, Sym), Vec<u32>> = FnvMap::default();
+        let mut pending: FnvMap<(Sym, Uid), Vec<u32>> = FnvMap::default();
+        let mut early: FnvMap<(Sym, Uid), Vec<u32>> = FnvMap::default();
         let compatible = |a: Direction, b: Direction| a == Direction::Unknown || b == Direction::Unknown || a != b;
         for i in 0..msgs.len() {
             let m = msgs[i];
@@ -366,6 +377,28 @@ impl StoreBuilder {
                     }
                 }
             }
+        }
+    }
+}
+
+/// Move `items[i]` to `items[new_pos[i]]`, in place (cycle by cycle), so
+/// ordering the store needs no second copy of it.
+fn permute<T>(items: &mut [T], new_pos: &[u32]) {
+    let mut done = vec![false; items.len()];
+    for start in 0..items.len() {
+        if done[start] {
+            continue;
+        }
+        // items[start] travels along its cycle until the cycle closes
+        let mut at = start;
+        loop {
+            done[at] = true;
+            let to = new_pos[at] as usize;
+            if to == start {
+                break;
+            }
+            items.swap(start, to);
+            at = to;
         }
     }
 }
@@ -473,4 +506,17 @@ fn build_transactions(store: &mut LogStore) {
     }
     store.transactions = txs;
     store.index.by_tx_id = by_tx.into_iter().collect();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::permute;
+
+    #[test]
+    fn permute_moves_every_item_to_its_new_place() {
+        let mut items = vec!['a', 'b', 'c', 'd', 'e', 'f'];
+        // a→2, b→0, c→1 (one cycle), d stays, e↔f
+        permute(&mut items, &[2, 0, 1, 3, 5, 4]);
+        assert_eq!(items, vec!['b', 'c', 'a', 'd', 'f', 'e']);
+    }
 }

@@ -39,6 +39,22 @@ impl MsgIdx {
     }
 }
 
+/// A uniqueId, kept as a 64-bit hash of its text: pairing and duplicate
+/// checks only compare ids, and the text is re-read from the source when it
+/// is shown. (Two different ids of one station colliding is a 1 in 10^7
+/// event even for a month of a busy site.)
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Uid(pub u64);
+
+impl Uid {
+    pub fn of(text: &str) -> Uid {
+        use std::hash::Hasher;
+        let mut h = intern::Fnv::default();
+        h.write(text.as_bytes());
+        Uid(h.finish())
+    }
+}
+
 /// Index of a transaction in [`LogStore::transactions`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TxIdx(pub u32);
@@ -93,7 +109,7 @@ pub struct Message {
     pub kind: MsgKind,
     pub dir: Direction,
     pub station: Sym,
-    pub unique_id: Sym,
+    pub unique_id: Uid,
     /// The CALL's action; for answers the paired request's (NONE when orphan).
     pub action: Sym,
     /// The paired request or answer.
@@ -289,6 +305,11 @@ impl LogStore {
         self.messages.len() + self.unparsed.len()
     }
 
+    /// The uniqueId's text, re-read from the source.
+    pub fn unique_id(&self, i: MsgIdx) -> String {
+        self.frame(i).map(|f| f.unique_id).unwrap_or_default()
+    }
+
     /// The raw record text, re-read from the source.
     pub fn raw_text(&self, i: MsgIdx) -> String {
         let m = self.msg(i);
@@ -305,11 +326,10 @@ impl LogStore {
         let m = self.msg(i);
         let file = &self.files[m.file as usize];
         let raw = file.read_span(m.offset, m.len);
-        let uid = self.str(m.unique_id);
         let mut frames: Vec<Frame> =
             file.layout.extract_all(&raw, file.source_tz).into_iter().filter_map(|e| e.frame.ok()).collect();
         // a record may hold a request and its answer: take the one this message is
-        let pick = frames.iter().position(|f| f.kind == m.kind && f.unique_id == uid).unwrap_or(0);
+        let pick = frames.iter().position(|f| f.kind == m.kind && Uid::of(&f.unique_id) == m.unique_id).unwrap_or(0);
         if frames.is_empty() {
             return parse_frame(raw.trim()).ok();
         }

@@ -27,11 +27,13 @@ fn message_lines(app: &App, i: MsgIdx, out: &mut Vec<Line<'static>>) {
     let t = &app.theme;
     let m = store.msg(i);
     let action = store.str(m.action);
+    let frame = store.frame(i);
+    let uid = frame.as_ref().map_or("", |f| f.unique_id.as_str());
     out.push(Line::from(vec![
         Span::styled(kind_name(m.kind), t.heading()),
         Span::raw(" "),
         Span::styled(fit(if action.is_empty() { "?" } else { action }, 40), t.action()),
-        Span::raw(format!("  uid {}", fit(store.str(m.unique_id), 40))),
+        Span::raw(format!("  uid {}", fit(uid, 40))),
     ]));
     let when = m.time().map_or_else(|| "(no time)".to_string(), |ms| app.zone.format_with_zone(ms));
     out.push(Line::from(vec![
@@ -41,7 +43,7 @@ fn message_lines(app: &App, i: MsgIdx, out: &mut Vec<Line<'static>>) {
         Span::raw(format!(" {}", m.dir.arrow())),
     ]));
     out.push(Line::styled(format!("{}:{}", fit(store.file_name(m.file), 200), m.line), t.dim()));
-    match store.frame(i) {
+    match frame {
         Some(f) => {
             if f.kind == MsgKind::Error {
                 let code = f.error_code.as_deref().unwrap_or("");

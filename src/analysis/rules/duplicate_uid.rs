@@ -6,7 +6,7 @@ use super::about;
 use crate::analysis::{text, Context, Finding, Rule, Severity};
 use crate::ingest::frame::MsgKind;
 use crate::store::intern::{FnvMap, Sym};
-use crate::store::{Direction, LogStore, MsgIdx};
+use crate::store::{Direction, LogStore, MsgIdx, Uid};
 
 pub struct DuplicateUid;
 
@@ -27,7 +27,7 @@ impl Rule for DuplicateUid {
 
     fn check(&self, ctx: &Context, out: &mut Vec<Finding>) {
         let store = ctx.store;
-        let mut last: FnvMap<(Sym, Direction, Sym), MsgIdx> = FnvMap::default();
+        let mut last: FnvMap<(Sym, Direction, Uid), MsgIdx> = FnvMap::default();
         // the latest BootNotification per station: a reboot opens a new id space
         let mut last_boot: FnvMap<Sym, MsgIdx> = FnvMap::default();
         for i in store.all() {
@@ -46,7 +46,7 @@ impl Rule for DuplicateUid {
                 }
                 let sender = if m.dir == Direction::CsToCp { "back end" } else { "station" };
                 let w = text::duplicate_uid(
-                    store.str(m.unique_id),
+                    &store.unique_id(i),
                     store.str(store.msg(prev).action),
                     store.str(m.action),
                     sender,
