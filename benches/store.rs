@@ -1,6 +1,6 @@
 //! Loading, analysis, filtering and report benchmarks (criterion), on logs
 //! made by the project's own generator. Whole-program figures for the
-//! 1.2M-message log: see `benches/scale.sh` and the README.
+//! 1.2M-message log: see `benches/compare.sh` and the README.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use ocpplens::analysis::{analyze, transactions, Thresholds};

@@ -179,8 +179,9 @@ impl StoreBuilder {
     }
 
     pub fn finish(mut self) -> LogStore {
-        let order = self.time_order();
-        self.apply_order(&order);
+        if let Some(order) = self.time_order() {
+            self.apply_order(&order);
+        }
         self.resolve_directions();
         self.pair();
         // an answer validated on arrival whose final request has another action (or none) loses that verdict
@@ -230,8 +231,9 @@ impl StoreBuilder {
     }
 
     /// Sort by log time, file order breaking ties; a record without a time
-    /// takes the time of the record before it in its file.
-    fn time_order(&self) -> Vec<u32> {
+    /// takes the time of the record before it in its file. `None` when the
+    /// records are in that order already (the common case of one file).
+    fn time_order(&self) -> Option<Vec<u32>> {
         let mut eff: Vec<Millis> = Vec::with_capacity(self.messages.len());
         let mut last: FnvMap<u16, Millis> = FnvMap::default();
         let mut first: FnvMap<u16, Millis> = FnvMap::default();
@@ -249,12 +251,16 @@ impl StoreBuilder {
             };
             eff.push(t);
         }
+        let key = |i: usize| {
+            let m = &self.messages[i];
+            (eff[i], m.file, m.line)
+        };
+        if (1..self.messages.len()).all(|i| key(i - 1) <= key(i)) {
+            return None;
+        }
         let mut order: Vec<u32> = (0..self.messages.len() as u32).collect();
-        order.sort_by_key(|&i| {
-            let m = &self.messages[i as usize];
-            (eff[i as usize], m.file, m.line)
-        });
-        order
+        order.sort_by_key(|&i| key(i as usize));
+        Some(order)
     }
 
     fn apply_order(&mut self, order: &[u32]) {
