@@ -18,6 +18,9 @@ const PAIRING_TOLERANCE_MS: i64 = 2_000;
 /// How far back an Authorize may lie before the StartTransaction it led to.
 const AUTHORIZE_LOOKBACK_MS: i64 = 15 * 60_000;
 
+/// Records reserved for up front at most (about 1.6 GB of address space).
+const MAX_RESERVE: usize = 16 << 20;
+
 /// Collects parsed records of all files, then builds the [`LogStore`].
 pub struct StoreBuilder {
     pub files: Vec<SourceFile>,
@@ -67,14 +70,17 @@ impl StoreBuilder {
     }
 
     /// Make room for about `records` more messages up front, so the big
-    /// arrays never double (and copy) while a large file is read. Room that
-    /// is never written costs address space, not memory.
+    /// arrays do not double (and copy) while a large file is read. Room that
+    /// is never written costs address space, not memory; when even that is
+    /// refused, the arrays simply grow as they go.
     pub fn reserve(&mut self, records: usize) {
-        self.messages.reserve(records);
-        self.hints.reserve(records);
-        self.action_hints.reserve(records);
-        self.facts.reserve(records);
-        self.readings.reserve(records);
+        let records = records.min(MAX_RESERVE);
+        let _ = self.messages.try_reserve(records);
+        let _ = self.hints.try_reserve(records);
+        let _ = self.action_hints.try_reserve(records);
+        // about half the messages carry facts, fewer carry meter readings
+        let _ = self.facts.try_reserve(records / 2 + records / 8);
+        let _ = self.readings.try_reserve(records / 2);
     }
 
     fn opt(&mut self, s: &Option<String>) -> Sym {
