@@ -1,4 +1,5 @@
-//! Interned strings: every station, action, idTag, uniqueId, status... is kept once.
+//! Interned strings: every station, action, idTag, status... is kept once
+//! (uniqueIds are hashed instead, see `store::Uid`).
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hasher};
