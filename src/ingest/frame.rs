@@ -5,6 +5,7 @@
 //! first; only when that fails are typographic quotes and invisible
 //! characters repaired, so a real `“` inside a string value survives.
 
+use super::nesting::{Event, Nesting};
 use serde_json::Value;
 
 /// The three OCPP-J message types.
@@ -317,34 +318,13 @@ fn skip_blanks(b: &[u8], mut i: usize) -> usize {
 /// Returns the end offset (exclusive) when the frame closes within `text`,
 /// or the nesting depth still open at the end of `text`.
 pub fn frame_end(text: &str) -> Result<usize, usize> {
-    let bytes = text.as_bytes();
-    let mut depth = 0usize;
-    let mut in_string = false;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if in_string {
-            match b {
-                b'\\' => i += 1,
-                b'"' => in_string = false,
-                _ => {}
-            }
-        } else {
-            match b {
-                b'"' => in_string = true,
-                b'[' | b'{' => depth += 1,
-                b']' | b'}' => {
-                    depth = depth.saturating_sub(1);
-                    if depth == 0 {
-                        return Ok(i + 1);
-                    }
-                }
-                _ => {}
-            }
+    let mut n = Nesting::default();
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        if n.step(b) == Event::Close && n.depth == 0 {
+            return Ok(i + 1);
         }
-        i += 1;
     }
-    Err(depth.max(1))
+    Err(n.depth.max(1))
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 
 use super::frame::{find_frame_start, frame_from_value, parse_frame, Frame, MsgKind};
 use super::hints::{direction_word, is_station_key, DirHint};
+use super::nesting::{Event, Nesting};
 use super::timestamp::parse_timestamp;
 use super::Extracted;
 use chrono_tz::Tz;
@@ -198,9 +199,7 @@ mod tests {
 /// one line) into its elements, each read like a JSON Lines record.
 #[derive(Default)]
 pub struct ArrayGrouper {
-    depth: usize,
-    in_string: bool,
-    escaped: bool,
+    nesting: Nesting,
     start: Option<(u32, u64)>,
 }
 
@@ -209,38 +208,11 @@ impl ArrayGrouper {
     pub fn push(&mut self, line_no: u32, offset: u64, line: &[u8], out: &mut Vec<super::text::Span>) {
         for (k, &b) in line.iter().enumerate() {
             let at = offset + k as u64;
-            if self.in_string {
-                if self.escaped {
-                    self.escaped = false;
-                } else if b == b'\\' {
-                    self.escaped = true;
-                } else if b == b'"' {
-                    self.in_string = false;
-                    if self.depth == 1 {
-                        self.close(at, out);
-                    }
-                }
-                continue;
-            }
-            match b {
-                b'"' => {
-                    self.in_string = true;
-                    if self.depth == 1 {
-                        self.start = Some((line_no, at));
-                    }
-                }
-                b'[' | b'{' => {
-                    if self.depth == 1 {
-                        self.start = Some((line_no, at));
-                    }
-                    self.depth += 1;
-                }
-                b']' | b'}' => {
-                    self.depth = self.depth.saturating_sub(1);
-                    if self.depth == 1 {
-                        self.close(at, out);
-                    }
-                }
+            // elements are what stands at depth 1, inside the outer array
+            let depth_before = self.nesting.depth;
+            match self.nesting.step(b) {
+                Event::StringStart | Event::Open if depth_before == 1 => self.start = Some((line_no, at)),
+                Event::StringEnd | Event::Close if self.nesting.depth == 1 => self.close(at, out),
                 _ => {}
             }
         }
@@ -254,7 +226,7 @@ impl ArrayGrouper {
 
     /// An element still open at the end of the file is kept (it will not parse).
     pub fn finish(&mut self, end: u64, out: &mut Vec<super::text::Span>) {
-        if self.depth > 1 {
+        if self.nesting.depth > 1 {
             self.close(end.saturating_sub(1), out);
         }
     }

@@ -6,6 +6,7 @@ pub mod facts;
 pub mod frame;
 pub mod hints;
 pub mod jsonl;
+pub mod nesting;
 pub mod source;
 pub mod text;
 pub mod timestamp;

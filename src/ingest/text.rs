@@ -4,6 +4,7 @@
 
 use super::frame::{find_frame_start, parse_frame};
 use super::hints::{scan_prefix_direction, scan_prefix_station, DirHint};
+use super::nesting::{Event, Nesting};
 use super::timestamp::scan_timestamp;
 use super::Extracted;
 use crate::store::intern::FnvMap;
@@ -100,9 +101,7 @@ fn find_record_frame(raw: &str) -> Option<usize> {
 /// Incremental bracket balance over the bytes of a frame that spans lines.
 #[derive(Default)]
 pub struct Balance {
-    depth: usize,
-    in_string: bool,
-    escaped: bool,
+    nesting: Nesting,
     started: bool,
 }
 
@@ -110,28 +109,9 @@ impl Balance {
     /// Feed bytes; true once the outermost bracket has closed.
     pub fn feed(&mut self, bytes: &[u8]) -> bool {
         for &b in bytes {
-            if self.in_string {
-                if self.escaped {
-                    self.escaped = false;
-                } else if b == b'\\' {
-                    self.escaped = true;
-                } else if b == b'"' {
-                    self.in_string = false;
-                }
-                continue;
-            }
-            match b {
-                b'"' => self.in_string = true,
-                b'[' | b'{' => {
-                    self.depth += 1;
-                    self.started = true;
-                }
-                b']' | b'}' => {
-                    self.depth = self.depth.saturating_sub(1);
-                    if self.started && self.depth == 0 {
-                        return true;
-                    }
-                }
+            match self.nesting.step(b) {
+                Event::Open => self.started = true,
+                Event::Close if self.started && self.nesting.depth == 0 => return true,
                 _ => {}
             }
         }
