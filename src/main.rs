@@ -83,10 +83,13 @@ fn run(config: &Config) -> anyhow::Result<u8> {
     };
     if timings {
         eprintln!(
-            "[timing] store: {} messages, {} facts, {} readings, {} strings bytes, {} heap bytes",
+            "[timing] store: {} messages (room {}), {} facts (room {}), {} readings (room {}), {} strings bytes, {} heap bytes",
             store.messages.len(),
+            store.messages.capacity(),
             store.facts.len(),
+            store.facts.capacity(),
             store.readings.len(),
+            store.readings.capacity(),
             store.strings.heap_bytes(),
             store.heap_bytes()
         );

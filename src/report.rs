@@ -318,7 +318,7 @@ fn md(s: &str) -> String {
 
 /// The payload written out for `list`: CALL/CALLRESULT payload, CALLERROR details.
 fn payload_of(frame: &Option<Frame>) -> Value {
-    frame.as_ref().map_or(Value::Null, |f| f.payload.clone())
+    frame.as_ref().map_or(Value::Null, |f| f.payload.to_value())
 }
 
 /// One message as a line of `list --format text`.
@@ -333,9 +333,9 @@ pub fn list_line(store: &LogStore, i: MsgIdx, zone: DisplayZone) -> String {
             "{} {:?} {}",
             f.error_code.as_deref().unwrap_or(""),
             f.error_description.as_deref().unwrap_or(""),
-            f.payload
+            f.payload.to_value()
         ),
-        Some(f) => f.payload.to_string(),
+        Some(f) => f.payload.to_value().to_string(),
         None => String::new(),
     };
     let line = format!(

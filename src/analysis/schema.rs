@@ -18,7 +18,8 @@
 //! are kept as a chain of borrowed segments on the stack and rendered to a
 //! `String` only when a violation is reported.
 
-use serde_json::{Map, Number, Value};
+use crate::ingest::json::{Doc, Json};
+use serde_json::Value;
 use std::fmt::Write as _;
 
 /// What kind of rule a payload broke.
@@ -55,7 +56,7 @@ pub fn is_known_action(action: &str) -> bool {
 /// Validate a CALL payload for `action`. Unknown action → empty Vec (the caller
 /// reports unknown actions separately). A `payload` that is not an object gives
 /// one `NotAnObject` violation (but `null` counts as `{}`).
-pub fn validate_request(action: &str, payload: &Value) -> Vec<Violation> {
+pub fn check_request(action: &str, payload: Json<'_>) -> Vec<Violation> {
     match find_action(action) {
         Some(a) => validate_payload(a.req, payload),
         None => Vec::new(),
@@ -63,11 +64,21 @@ pub fn validate_request(action: &str, payload: &Value) -> Vec<Violation> {
 }
 
 /// Validate a CALLRESULT payload for the CALL `action` it answers.
-pub fn validate_response(action: &str, payload: &Value) -> Vec<Violation> {
+pub fn check_response(action: &str, payload: Json<'_>) -> Vec<Violation> {
     match find_action(action) {
         Some(a) => validate_payload(a.conf, payload),
         None => Vec::new(),
     }
+}
+
+/// [`check_request`] of a `serde_json` value.
+pub fn validate_request(action: &str, payload: &Value) -> Vec<Violation> {
+    check_request(action, Doc::from_value(payload).root())
+}
+
+/// [`check_response`] of a `serde_json` value.
+pub fn validate_response(action: &str, payload: &Value) -> Vec<Violation> {
+    check_response(action, Doc::from_value(payload).root())
 }
 
 // ---------------------------------------------------------------------------
@@ -670,16 +681,16 @@ impl Path<'_> {
     }
 }
 
-fn validate_payload(fields: &'static [Field], payload: &Value) -> Vec<Violation> {
+fn validate_payload(fields: &'static [Field], payload: Json<'_>) -> Vec<Violation> {
     let mut out = Vec::new();
-    match payload {
-        Value::Object(obj) => check_object(fields, obj, &Path::Root, &mut out),
-        Value::Null => check_object(fields, &Map::new(), &Path::Root, &mut out),
-        other => out.push(Violation {
+    if payload.is_object() || payload.is_null() {
+        check_object(fields, payload, &Path::Root, &mut out);
+    } else {
+        out.push(Violation {
             kind: ViolationKind::NotAnObject,
             path: String::new(),
-            detail: format!("payload must be a JSON object, got {}", describe(other)),
-        }),
+            detail: format!("payload must be a JSON object, got {}", describe(payload)),
+        });
     }
     out
 }
@@ -690,10 +701,25 @@ fn report(out: &mut Vec<Violation>, kind: ViolationKind, path: &Path, detail: im
     out.push(Violation { kind, path, detail });
 }
 
-fn check_object(fields: &[Field], obj: &Map<String, Value>, path: &Path, out: &mut Vec<Violation>) {
-    for field in fields {
+/// Fields of an object matched in one pass over its members (objects with
+/// more fields are matched by lookup).
+const MATCHED_FIELDS: usize = 16;
+
+/// Checks the fields in schema order, then names unknown members in payload order.
+fn check_object(fields: &[Field], obj: Json<'_>, path: &Path, out: &mut Vec<Violation>) {
+    let mut found: [Option<Json>; MATCHED_FIELDS] = [None; MATCHED_FIELDS];
+    let mut unknown = false;
+    for (key, value) in obj.members() {
+        match fields.iter().position(|f| key.str_is(f.name)) {
+            Some(i) if i < MATCHED_FIELDS => found[i] = Some(value),
+            Some(_) => {}
+            None => unknown = true,
+        }
+    }
+    for (i, field) in fields.iter().enumerate() {
         let here = Path::Key(path, field.name);
-        match obj.get(field.name) {
+        let value = if i < MATCHED_FIELDS { found[i] } else { obj.get(field.name) };
+        match value {
             Some(value) => check_value(&field.ty, value, &here, out),
             None if field.required => {
                 report(out, ViolationKind::MissingField, &here, |p| format!("required field \"{p}\" is missing"))
@@ -701,19 +727,23 @@ fn check_object(fields: &[Field], obj: &Map<String, Value>, path: &Path, out: &m
             None => {}
         }
     }
-    for key in obj.keys() {
-        if fields.iter().any(|f| f.name == key.as_str()) {
+    if !unknown {
+        return;
+    }
+    for (key, _) in obj.members() {
+        let key = key.as_str().unwrap_or_default();
+        if fields.iter().any(|f| f.name == key) {
             continue;
         }
-        let hint = fields.iter().find(|f| f.name.eq_ignore_ascii_case(key));
-        report(out, ViolationKind::UnknownField, &Path::Key(path, key), |p| match hint {
+        let hint = fields.iter().find(|f| f.name.eq_ignore_ascii_case(&key));
+        report(out, ViolationKind::UnknownField, &Path::Key(path, &key), |p| match hint {
             Some(f) => format!("unknown field \"{p}\" (did you mean \"{}\"?)", f.name),
             None => format!("unknown field \"{p}\", not in the OCPP 1.6 schema"),
         });
     }
 }
 
-fn check_value(ty: &Ty, value: &Value, path: &Path, out: &mut Vec<Violation>) {
+fn check_value(ty: &Ty, value: Json<'_>, path: &Path, out: &mut Vec<Violation>) {
     match *ty {
         Ty::Int => {
             if whole_number(value).is_none() {
@@ -722,9 +752,9 @@ fn check_value(ty: &Ty, value: &Value, path: &Path, out: &mut Vec<Violation>) {
         }
         Ty::IntMin(min) => match whole_number(value) {
             None => wrong_type(out, path, ty, value),
-            Some(n) if n < i128::from(min) => {
-                report(out, ViolationKind::OutOfRange, path, |p| format!("{p} is {value}, must be at least {min}"))
-            }
+            Some(n) if n < i128::from(min) => report(out, ViolationKind::OutOfRange, path, |p| {
+                format!("{p} is {}, must be at least {min}", value.number().map(|n| n.to_string()).unwrap_or_default())
+            }),
             Some(_) => {}
         },
         Ty::Num => {
@@ -733,7 +763,7 @@ fn check_value(ty: &Ty, value: &Value, path: &Path, out: &mut Vec<Violation>) {
             }
         }
         Ty::Bool => {
-            if !value.is_boolean() {
+            if !value.is_bool() {
                 wrong_type(out, path, ty, value);
             }
         }
@@ -757,62 +787,65 @@ fn check_value(ty: &Ty, value: &Value, path: &Path, out: &mut Vec<Violation>) {
         },
         Ty::Enum(allowed) => match value.as_str() {
             None => wrong_type(out, path, ty, value),
-            Some(s) if !allowed.contains(&s) => {
-                report(out, ViolationKind::NotInEnum, path, |p| not_in_enum(p, s, allowed))
+            Some(s) if !allowed.contains(&s.as_ref()) => {
+                report(out, ViolationKind::NotInEnum, path, |p| not_in_enum(p, &s, allowed))
             }
             Some(_) => {}
         },
         Ty::DateTime => match value.as_str() {
             None => wrong_type(out, path, ty, value),
-            Some(s) => match check_date_time(s) {
+            Some(s) => match check_date_time(&s) {
                 Ok(()) => {}
                 Err(DateTimeError::NoZone) => report(out, ViolationKind::BadDateTime, path, |p| {
-                    format!("{p} {} has no time zone (RFC 3339 needs Z or ±hh:mm)", quoted(s))
+                    format!("{p} {} has no time zone (RFC 3339 needs Z or ±hh:mm)", quoted(&s))
                 }),
                 Err(DateTimeError::Invalid) => report(out, ViolationKind::BadDateTime, path, |p| {
-                    format!("{p} {} is not an RFC 3339 date-time", quoted(s))
+                    format!("{p} {} is not an RFC 3339 date-time", quoted(&s))
                 }),
             },
         },
-        Ty::Obj(fields) => match value.as_object() {
-            None => wrong_type(out, path, ty, value),
-            Some(obj) => check_object(fields, obj, path, out),
-        },
-        Ty::Arr(item, min_items) => match value.as_array() {
-            None => wrong_type(out, path, ty, value),
-            Some(items) => {
-                if items.len() < min_items {
-                    report(out, ViolationKind::EmptyArray, path, |p| {
-                        let plural = if min_items == 1 { "entry" } else { "entries" };
-                        format!("{p} has {} entries, at least {min_items} {plural} required", items.len())
-                    });
-                }
-                for (i, element) in items.iter().enumerate() {
-                    check_value(item, element, &Path::Index(path, i), out);
-                }
+        Ty::Obj(fields) => {
+            if value.is_object() {
+                check_object(fields, value, path, out)
+            } else {
+                wrong_type(out, path, ty, value)
             }
-        },
+        }
+        Ty::Arr(item, min_items) => {
+            if !value.is_array() {
+                return wrong_type(out, path, ty, value);
+            }
+            let items = value.len();
+            if items < min_items {
+                report(out, ViolationKind::EmptyArray, path, |p| {
+                    let plural = if min_items == 1 { "entry" } else { "entries" };
+                    format!("{p} has {items} entries, at least {min_items} {plural} required")
+                });
+            }
+            for (i, element) in value.elements().enumerate() {
+                check_value(item, element, &Path::Index(path, i), out);
+            }
+        }
     }
 }
 
 /// The value of an integer, also written as a whole-valued float (`300.0`).
-fn whole_number(value: &Value) -> Option<i128> {
-    let n: &Number = match value {
-        Value::Number(n) => n,
-        _ => return None,
-    };
-    if let Some(i) = n.as_i64() {
+fn whole_number(value: Json<'_>) -> Option<i128> {
+    if !value.is_number() {
+        return None;
+    }
+    if let Some(i) = value.as_i64() {
         return Some(i128::from(i));
     }
-    if let Some(u) = n.as_u64() {
+    if let Some(u) = value.as_u64() {
         return Some(i128::from(u));
     }
-    let f = n.as_f64()?;
+    let f = value.as_f64()?;
     // |f| < 2^100 keeps the cast exact and in range
     (f.is_finite() && f.fract() == 0.0 && f.abs() < 1e30).then_some(f as i128)
 }
 
-fn wrong_type(out: &mut Vec<Violation>, path: &Path, ty: &Ty, value: &Value) {
+fn wrong_type(out: &mut Vec<Violation>, path: &Path, ty: &Ty, value: Json<'_>) {
     let expected = match ty {
         Ty::Int | Ty::IntMin(_) => "an integer",
         Ty::Num => "a number",
@@ -825,14 +858,15 @@ fn wrong_type(out: &mut Vec<Violation>, path: &Path, ty: &Ty, value: &Value) {
 }
 
 /// `string "1234"`, `number 12.5`, `boolean true`, `null`, `array`, `object`.
-fn describe(value: &Value) -> String {
-    match value {
-        Value::Null => "null".to_string(),
-        Value::Bool(b) => format!("boolean {b}"),
-        Value::Number(n) => format!("number {n}"),
-        Value::String(s) => format!("string {}", quoted(s)),
-        Value::Array(_) => "array".to_string(),
-        Value::Object(_) => "object".to_string(),
+fn describe(value: Json<'_>) -> String {
+    use crate::ingest::json::Kind;
+    match value.kind() {
+        Kind::Null => "null".to_string(),
+        Kind::Bool => format!("boolean {}", value.raw()),
+        Kind::Num => format!("number {}", value.number().map(|n| n.to_string()).unwrap_or_default()),
+        Kind::Str => format!("string {}", quoted(&value.as_str().unwrap_or_default())),
+        Kind::Arr => "array".to_string(),
+        Kind::Obj => "object".to_string(),
     }
 }
 

@@ -1,9 +1,9 @@
 //! Taking the fields the rules need out of a payload, once, by field name.
 
 use super::frame::{Frame, MsgKind};
+use super::json::{Json, Kind};
 use super::timestamp::{parse_timestamp, Millis};
 use crate::store::{Measure, MeterReading, NO_INT, NO_TIME};
-use serde_json::{Map, Value};
 
 /// Facts with owned strings, made in parallel and interned afterwards.
 #[derive(Clone, Debug, Default)]
@@ -36,13 +36,14 @@ pub fn extract(frame: &Frame) -> RawFacts {
         f.info = frame.error_description.clone();
         return f;
     }
-    let Value::Object(obj) = &frame.payload else { return f };
-    for (k, v) in obj {
-        match k.as_str() {
+    let obj = frame.payload.root();
+    for (k, v) in obj.members() {
+        let Some(k) = k.as_str() else { continue };
+        match k.as_ref() {
             "idTag" => f.id_tag = str_of(v),
             "status" => f.status = str_of(v),
             "idTagInfo" => {
-                if let Some(s) = v.get("status") {
+                if let Some(s) = v.is_object().then(|| v.get("status")).flatten() {
                     f.status = f.status.take().or_else(|| str_of(s));
                 }
             }
@@ -59,7 +60,7 @@ pub fn extract(frame: &Frame) -> RawFacts {
             "meterStart" | "meterStop" | "interval" | "listVersion" => f.value = int_of(v),
             "timestamp" | "currentTime" => {
                 if let Some(s) = v.as_str() {
-                    f.time = parse_timestamp(s, chrono_tz::UTC);
+                    f.time = parse_timestamp(&s, chrono_tz::UTC);
                 }
             }
             "meterValue" | "transactionData" => read_meter_values(v, k == "transactionData", &mut f),
@@ -73,12 +74,11 @@ pub fn extract(frame: &Frame) -> RawFacts {
     f
 }
 
-fn str_of(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Null => None,
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
+fn str_of(v: Json<'_>) -> Option<String> {
+    match v.kind() {
+        Kind::Str => v.as_str().map(|s| s.into_owned()),
+        Kind::Num => v.number().map(|n| n.to_string()),
+        Kind::Bool => Some(v.raw().to_string()),
         _ => None,
     }
 }
@@ -93,44 +93,51 @@ fn truncate(mut s: String, max: usize) -> String {
 }
 
 /// Integers, also written as whole floats or as strings (schema rules report those).
-fn int_of(v: &Value) -> Option<i64> {
-    match v {
-        Value::Number(n) => {
-            n.as_i64().or_else(|| n.as_f64().filter(|x| x.fract() == 0.0 && x.abs() < 9e15).map(|x| x as i64))
-        }
-        Value::String(s) => s.trim().parse().ok(),
+fn int_of(v: Json<'_>) -> Option<i64> {
+    match v.kind() {
+        Kind::Num => v.as_i64().or_else(|| v.as_f64().filter(|x| x.fract() == 0.0 && x.abs() < 9e15).map(|x| x as i64)),
+        Kind::Str => v.as_str()?.trim().parse().ok(),
         _ => None,
     }
 }
 
-fn read_meter_values(v: &Value, from_stop: bool, f: &mut RawFacts) {
-    let Value::Array(values) = v else { return };
-    for mv in values {
-        let at = mv.get("timestamp").and_then(Value::as_str).and_then(|s| parse_timestamp(s, chrono_tz::UTC));
+fn read_meter_values(v: Json<'_>, from_stop: bool, f: &mut RawFacts) {
+    for mv in v.elements().filter(Json::is_object) {
+        let at = mv.get("timestamp").and_then(|t| t.as_str()).and_then(|s| parse_timestamp(&s, chrono_tz::UTC));
         if f.time.is_none() && !from_stop {
             f.time = at;
         }
-        let Some(Value::Array(samples)) = mv.get("sampledValue") else { continue };
-        for sv in samples {
-            if let Value::Object(o) = sv {
-                if let Some(r) = reading(o, at.unwrap_or(NO_TIME), from_stop) {
-                    f.readings.push(r);
-                }
+        let Some(samples) = mv.get("sampledValue") else { continue };
+        for sv in samples.elements().filter(Json::is_object) {
+            if let Some(r) = reading(sv, at.unwrap_or(NO_TIME), from_stop) {
+                f.readings.push(r);
             }
         }
     }
 }
 
-fn reading(o: &Map<String, Value>, at: Millis, from_stop: bool) -> Option<MeterReading> {
-    let text = |k: &str| o.get(k).and_then(Value::as_str);
-    if text("format") == Some("SignedData") || o.contains_key("phase") {
-        return None;
+fn reading(o: Json<'_>, at: Millis, from_stop: bool) -> Option<MeterReading> {
+    // one pass over the sample's fields
+    let (mut measurand, mut unit, mut location, mut context, mut value) = (None, None, None, None, None);
+    for (k, v) in o.members() {
+        let Some(k) = k.as_str() else { continue };
+        match k.as_ref() {
+            "format" if v.str_is("SignedData") => return None,
+            "phase" => return None,
+            "measurand" => measurand = v.as_str(),
+            "unit" => unit = v.as_str(),
+            "location" => location = v.as_str(),
+            "context" => context = v.as_str(),
+            "value" => value = Some(v),
+            _ => {}
+        }
     }
-    let measurand = text("measurand").unwrap_or("Energy.Active.Import.Register");
-    let unit = text("unit").unwrap_or("");
-    let raw: f64 = match o.get("value")? {
-        Value::String(s) => s.trim().parse().ok()?,
-        Value::Number(n) => n.as_f64()?,
+    let measurand = measurand.as_deref().unwrap_or("Energy.Active.Import.Register");
+    let unit = unit.as_deref().unwrap_or("");
+    let value_node = value?;
+    let raw: f64 = match value_node.kind() {
+        Kind::Str => value_node.as_str()?.trim().parse().ok()?,
+        Kind::Num => value_node.as_f64()?,
         _ => return None,
     };
     if !raw.is_finite() {
@@ -139,7 +146,7 @@ fn reading(o: &Map<String, Value>, at: Millis, from_stop: bool) -> Option<MeterR
     let kilo = unit.starts_with('k');
     let (measure, value) = match measurand {
         "Energy.Active.Import.Register" => {
-            if !matches!(text("location"), None | Some("Outlet") | Some("Inlet")) {
+            if !matches!(location.as_deref(), None | Some("Outlet") | Some("Inlet")) {
                 return None;
             }
             (Measure::EnergyImport, if kilo { raw * 1000.0 } else { raw })
@@ -149,7 +156,7 @@ fn reading(o: &Map<String, Value>, at: Millis, from_stop: bool) -> Option<MeterR
         "SoC" => (Measure::Soc, raw),
         _ => return None,
     };
-    Some(MeterReading { at, value, measure, clock_aligned: text("context") == Some("Sample.Clock"), from_stop })
+    Some(MeterReading { at, value, measure, clock_aligned: context.as_deref() == Some("Sample.Clock"), from_stop })
 }
 
 #[cfg(test)]

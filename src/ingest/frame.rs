@@ -5,6 +5,7 @@
 //! first; only when that fails are typographic quotes and invisible
 //! characters repaired, so a real `“` inside a string value survives.
 
+use super::json::{self, Doc, Json, Tape};
 use super::nesting::{Event, Nesting};
 use serde_json::Value;
 
@@ -38,7 +39,7 @@ pub struct Frame {
     pub error_code: Option<String>,
     pub error_description: Option<String>,
     /// CALL / CALLRESULT payload, CALLERROR errorDetails (`null` is read as `{}`).
-    pub payload: Value,
+    pub payload: Doc,
     /// Framing deviations worth reporting (numeric uniqueId, details not an object...).
     pub deviations: Vec<String>,
     /// True when typographic quotes or invisible characters had to be repaired.
@@ -88,20 +89,35 @@ fn is_invisible(c: char) -> bool {
 
 /// Parse frame text. Strict JSON first, then one repair attempt.
 pub fn parse_frame(text: &str) -> Result<Frame, FrameError> {
-    match serde_json::from_str::<Value>(text) {
-        Ok(v) => from_value(v, false),
+    TAPE.with_borrow_mut(|nodes| match json::parse_into(text, nodes) {
+        Ok(()) => from_tape(Tape { text, nodes }.root(), false),
         Err(strict_err) => {
             let needs_repair = text.chars().any(|c| TYPO_QUOTES.contains(&c) || is_invisible(c));
             if needs_repair {
                 if let Some(fixed) = repair_quotes(text) {
-                    if let Ok(v) = serde_json::from_str::<Value>(&fixed) {
-                        return from_value(v, true);
+                    if json::parse_into(&fixed, nodes).is_ok() {
+                        return from_tape(Tape { text: &fixed, nodes }.root(), true);
                     }
                 }
             }
             Err(FrameError::NotJson(strict_err.to_string()))
         }
-    }
+    })
+}
+
+/// Read the frame at the start of `text` when it is strict JSON, whatever
+/// follows it; returns the frame (or why it is not one) and its length.
+/// `None` when the text needs the slower path (repair, an unclosed frame).
+pub fn parse_frame_prefix(text: &str) -> Option<(Result<Frame, FrameError>, usize)> {
+    TAPE.with_borrow_mut(|nodes| {
+        let end = json::parse_prefix_into(text, nodes)?;
+        Some((from_tape(Tape { text: &text[..end], nodes }.root(), false), end))
+    })
+}
+
+std::thread_local! {
+    /// The tape of the frame being read, reused from frame to frame.
+    static TAPE: std::cell::RefCell<Vec<json::Node>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Turn typographic quotes that stand in structural positions into `"`, drop
@@ -160,22 +176,30 @@ fn closes_here(chars: &[char], from: usize) -> bool {
 
 /// Read an already parsed JSON value as a frame.
 pub fn frame_from_value(v: Value) -> Result<Frame, FrameError> {
-    from_value(v, false)
+    let text = v.to_string();
+    let mut nodes = Vec::new();
+    json::parse_into(&text, &mut nodes).map_err(|e| FrameError::NotJson(e.to_string()))?;
+    from_tape(Tape { text: &text, nodes: &nodes }.root(), false)
 }
 
-fn from_value(v: Value, repaired: bool) -> Result<Frame, FrameError> {
-    let Value::Array(mut items) = v else {
+fn from_tape(v: Json<'_>, repaired: bool) -> Result<Frame, FrameError> {
+    if !v.is_array() {
         return Err(FrameError::NotAnArray);
-    };
-    let kind = match items.first() {
-        Some(Value::Number(n)) if n.as_u64() == Some(2) => MsgKind::Call,
-        Some(Value::Number(n)) if n.as_u64() == Some(3) => MsgKind::Result,
-        Some(Value::Number(n)) if n.as_u64() == Some(4) => MsgKind::Error,
-        Some(Value::String(s)) if s.trim() == "2" => MsgKind::Call,
-        Some(Value::String(s)) if s.trim() == "3" => MsgKind::Result,
-        Some(Value::String(s)) if s.trim() == "4" => MsgKind::Error,
-        Some(other) => return Err(FrameError::UnknownType(short(other))),
-        None => return Err(FrameError::NotAnArray),
+    }
+    let items: Vec<Json> = v.elements().collect();
+    let type_text = items.first().map(|t| {
+        if t.is_string() {
+            t.as_str().unwrap_or_default().trim().to_string()
+        } else {
+            t.raw().to_string()
+        }
+    });
+    let kind = match (items.first(), type_text.as_deref()) {
+        (None, _) => return Err(FrameError::NotAnArray),
+        (Some(t), Some("2")) if t.is_number() || t.is_string() => MsgKind::Call,
+        (Some(t), Some("3")) if t.is_number() || t.is_string() => MsgKind::Result,
+        (Some(t), Some("4")) if t.is_number() || t.is_string() => MsgKind::Error,
+        (Some(other), _) => return Err(FrameError::UnknownType(short(&other.to_value()))),
     };
     let want = match kind {
         MsgKind::Call => 4,
@@ -183,24 +207,23 @@ fn from_value(v: Value, repaired: bool) -> Result<Frame, FrameError> {
         MsgKind::Error => 5,
     };
     let mut deviations = Vec::new();
-    if matches!(items.first(), Some(Value::String(_))) {
+    if items[0].is_string() {
         deviations.push("message type id written as a string".to_string());
     }
     // A missing errorDetails is a common, harmless deviation; anything else is malformed.
-    if kind == MsgKind::Error && items.len() == 4 {
-        items.push(Value::Object(Default::default()));
+    let details_missing = kind == MsgKind::Error && items.len() == 4;
+    if details_missing {
         deviations.push("CALLERROR without errorDetails".to_string());
-    }
-    if items.len() != want {
+    } else if items.len() != want {
         return Err(FrameError::WrongLength { kind, got: items.len() });
     }
-    let unique_id = match &items[1] {
-        Value::String(s) => s.clone(),
-        Value::Number(n) => {
-            deviations.push("uniqueId is a number, not a string".to_string());
-            n.to_string()
-        }
-        _ => return Err(FrameError::BadUniqueId),
+    let unique_id = if items[1].is_string() {
+        items[1].as_str().unwrap_or_default().into_owned()
+    } else if items[1].is_number() {
+        deviations.push("uniqueId is a number, not a string".to_string());
+        items[1].number().map(|n| n.to_string()).unwrap_or_else(|| items[1].raw().to_string())
+    } else {
+        return Err(FrameError::BadUniqueId);
     };
     let mut frame = Frame {
         kind,
@@ -208,29 +231,31 @@ fn from_value(v: Value, repaired: bool) -> Result<Frame, FrameError> {
         action: None,
         error_code: None,
         error_description: None,
-        payload: Value::Null,
+        payload: Doc::default(),
         deviations,
         repaired,
     };
-    let payload = items.pop().unwrap_or(Value::Null);
     match kind {
-        MsgKind::Call => match &items[2] {
-            Value::String(a) => frame.action = Some(a.clone()),
-            _ => return Err(FrameError::BadAction),
+        MsgKind::Call => match items[2].as_str() {
+            Some(a) => frame.action = Some(a.into_owned()),
+            None => return Err(FrameError::BadAction),
         },
         MsgKind::Result => {}
         MsgKind::Error => {
-            frame.error_code = Some(string_or_text(&items[2]));
-            frame.error_description = Some(string_or_text(&items[3]));
+            frame.error_code = Some(string_or_text(items[2]));
+            frame.error_description = Some(string_or_text(items[3]));
         }
     }
+    let payload = if details_missing { None } else { items.last().copied() };
     frame.payload = match payload {
-        Value::Null => Value::Object(Default::default()),
-        Value::String(s) if kind == MsgKind::Error => {
+        None => Doc::default(),
+        Some(p) if p.is_null() => Doc::default(),
+        Some(p) if p.is_string() && kind == MsgKind::Error => {
             frame.deviations.push("errorDetails is a string, not an object".to_string());
-            serde_json::from_str(&s).unwrap_or(Value::String(s))
+            let s = p.as_str().unwrap_or_default().into_owned();
+            Doc::parse(s.clone()).unwrap_or_else(|_| Doc::from_value(&Value::String(s)))
         }
-        other => other,
+        Some(p) => Doc::copy_of(p),
     };
     if frame.unique_id.is_empty() {
         frame.deviations.push("empty uniqueId".to_string());
@@ -240,10 +265,10 @@ fn from_value(v: Value, repaired: bool) -> Result<Frame, FrameError> {
     Ok(frame)
 }
 
-fn string_or_text(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
+fn string_or_text(v: Json<'_>) -> String {
+    match v.as_str() {
+        Some(s) => s.into_owned(),
+        None => v.to_value().to_string(),
     }
 }
 
@@ -337,7 +362,7 @@ mod tests {
         assert_eq!((c.kind, c.action.as_deref(), c.unique_id.as_str()), (MsgKind::Call, Some("Heartbeat"), "a1"));
         let r = parse_frame(r#"[3, "a1", {"currentTime": "2025-01-01T00:00:00Z"}]"#).unwrap();
         assert_eq!(r.kind, MsgKind::Result);
-        assert_eq!(r.payload["currentTime"], "2025-01-01T00:00:00Z");
+        assert_eq!(r.payload.to_value()["currentTime"], "2025-01-01T00:00:00Z");
         let e = parse_frame(r#"[4,"a1","NotImplemented","No handler",{}]"#).unwrap();
         assert_eq!(e.error_code.as_deref(), Some("NotImplemented"));
         assert_eq!(e.error_description.as_deref(), Some("No handler"));
@@ -353,7 +378,7 @@ mod tests {
     #[test]
     fn null_payload_reads_as_empty_object() {
         let f = parse_frame(r#"[2,"x","Heartbeat",null]"#).unwrap();
-        assert!(f.payload.as_object().unwrap().is_empty());
+        assert!(f.payload.to_value().as_object().unwrap().is_empty());
     }
 
     #[test]
@@ -371,8 +396,8 @@ mod tests {
         let f = parse_frame(t).unwrap();
         assert!(f.repaired);
         assert_eq!(f.unique_id, "33736216");
-        assert_eq!(f.payload["idTag"], "");
-        assert_eq!(f.payload["timestamp"], "2025-08-14T11:40:44Z");
+        assert_eq!(f.payload.to_value()["idTag"], "");
+        assert_eq!(f.payload.to_value()["timestamp"], "2025-08-14T11:40:44Z");
     }
 
     #[test]
@@ -381,11 +406,11 @@ mod tests {
         let f =
             parse_frame("[2,\"a\",\"DataTransfer\",{\"vendorId\":\"x\",\"data\":\"say \u{201C}hi\u{201D}\"}]").unwrap();
         assert!(!f.repaired);
-        assert_eq!(f.payload["data"], "say \u{201C}hi\u{201D}");
+        assert_eq!(f.payload.to_value()["data"], "say \u{201C}hi\u{201D}");
         // repaired frame: an apostrophe inside a value survives
         let t = "[2,\u{201C}a\u{201D},\u{201C}StatusNotification\u{201D},{\u{201C}info\u{201D}:\u{201C}driver\u{2019}s car\u{201D}}]";
         let f = parse_frame(t).unwrap();
-        assert_eq!(f.payload["info"], "driver\u{2019}s car");
+        assert_eq!(f.payload.to_value()["info"], "driver\u{2019}s car");
     }
 
     #[test]

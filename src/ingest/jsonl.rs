@@ -185,7 +185,7 @@ mod tests {
         );
         let f = ex.frame.unwrap();
         assert_eq!((f.kind, f.unique_id.as_str()), (MsgKind::Call, "9"));
-        assert_eq!(f.payload["idTag"], "X");
+        assert_eq!(f.payload.to_value()["idTag"], "X");
     }
 
     #[test]

@@ -5,18 +5,20 @@ pub mod csv_layout;
 pub mod facts;
 pub mod frame;
 pub mod hints;
+pub mod json;
 pub mod jsonl;
 pub mod nesting;
 pub mod source;
 pub mod text;
 pub mod timestamp;
 
-use crate::analysis::schema::{validate_request, Violation};
+use crate::analysis::schema::{check_request, Violation};
 use crate::store::{LogStore, StoreBuilder};
 use chrono_tz::Tz;
 use csv_layout::CsvLayout;
 use frame::{Frame, MsgKind};
 use hints::DirHint;
+use json::Doc;
 use rayon::prelude::*;
 pub use source::InputError;
 use source::{open_input, SpanReader};
@@ -263,13 +265,13 @@ fn finish_record(line: u32, offset: u64, len: usize, mut ex: Extracted) -> Parse
         facts = facts::extract(frame);
         if frame.kind == MsgKind::Call {
             if let Some(action) = &frame.action {
-                violations = validate_request(action, &frame.payload);
+                violations = check_request(action, frame.payload.root());
             }
-            frame.payload = serde_json::Value::Null;
+            frame.payload = Doc::default();
         }
         // answers keep their payload until pairing tells which schema applies
         if frame.kind == MsgKind::Error {
-            frame.payload = serde_json::Value::Null;
+            frame.payload = Doc::default();
         }
     }
     Parsed { line, offset, len: len.min(u32::MAX as usize) as u32, ex, facts, violations }
@@ -294,9 +296,58 @@ impl Pipe {
 }
 
 const BATCH: usize = 16 * 1024;
-const BLOCK: usize = 8 * 1024 * 1024;
+const BLOCK: usize = 4 * 1024 * 1024;
 
-/// Text and JSON Lines: group lines into records, parse batches in parallel.
+/// One line of a block: its number and its bytes (without the line ending).
+struct Line {
+    no: u32,
+    start: u64,
+    end: u64,
+}
+
+/// What the parallel pass learned of a line: its role and, when the line is
+/// a whole record by itself, the record already read.
+struct Seen {
+    role: text::LineRole,
+    lossy: bool,
+    parsed: Option<Parsed>,
+}
+
+fn decode(bytes: &[u8]) -> (std::borrow::Cow<'_, str>, bool) {
+    match std::str::from_utf8(bytes) {
+        Ok(t) => (std::borrow::Cow::Borrowed(t), false),
+        Err(_) => (String::from_utf8_lossy(bytes), true),
+    }
+}
+
+/// A text or JSON Lines line, looked at on its own (in parallel): most lines
+/// are one whole record, read here once.
+fn see_line(l: &Line, bytes: &[u8], layout: &Layout, tz: Tz) -> Seen {
+    let (text, lossy) = decode(bytes);
+    if *layout == Layout::Jsonl {
+        let blank = text.trim().is_empty();
+        let parsed = (!blank).then(|| parse_record(l.no, l.start, &text, layout, tz));
+        return Seen { role: text::LineRole::Context { blank }, lossy, parsed };
+    }
+    let Some(at) = frame::find_frame_start(&text) else {
+        return Seen { role: text::no_frame_role(&text), lossy, parsed: None };
+    };
+    let role = text::frame_role(&text, at, true);
+    if matches!(role, text::LineRole::FrameStart { bare: true, .. }) {
+        // a bare frame may belong to the header line before it: read it later
+        return Seen { role: text::frame_role(&text, at, frame::frame_end(&text[at..]).is_ok()), lossy, parsed: None };
+    }
+    let parsed = parse_record(l.no, l.start, &text, layout, tz);
+    if parsed.ex.frame.is_ok() || frame::frame_end(&text[at..]).is_ok() {
+        Seen { role, lossy, parsed: Some(parsed) }
+    } else {
+        // the frame goes on over further lines
+        Seen { role: text::frame_role(&text, at, false), lossy, parsed: None }
+    }
+}
+
+/// Text and JSON Lines: lines are looked at in parallel, grouped into
+/// records in order, and records not read yet are parsed in parallel.
 /// Returns (rows, context lines, saw invalid UTF-8).
 fn read_lines(
     mut input: impl Read,
@@ -312,7 +363,11 @@ fn read_lines(
     let mut line_no = 0u32;
     let mut rows = 0usize;
     let mut lossy = false;
+    // records found, with the record already read when its line was
     let mut spans: Vec<text::Span> = Vec::new();
+    let mut ready: Vec<Option<Parsed>> = Vec::new();
+    let mut lines: Vec<Line> = Vec::new();
+    let mut seen: Vec<Seen> = Vec::new();
     let mut eof = false;
     let mut scan_from = 0usize; // offset in buf of the next unread line
     while !eof {
@@ -334,7 +389,8 @@ fn read_lines(
             eof = true;
         }
         progress(buf_start + buf.len() as u64);
-        // complete lines
+        // the complete lines of the block
+        lines.clear();
         loop {
             let rest = &buf[scan_from..];
             let (line_end, next) = match memchr::memchr(b'\n', rest) {
@@ -343,47 +399,61 @@ fn read_lines(
                 None => break,
             };
             line_no += 1;
-            let mut body = &buf[scan_from..line_end];
-            if body.last() == Some(&b'\r') {
-                body = &body[..body.len() - 1];
+            let mut end = line_end;
+            if end > scan_from && buf[end - 1] == b'\r' {
+                end -= 1;
             }
-            let text = match std::str::from_utf8(body) {
-                Ok(t) => std::borrow::Cow::Borrowed(t),
-                Err(_) => {
-                    lossy = true;
-                    String::from_utf8_lossy(body)
-                }
-            };
-            let start = buf_start + scan_from as u64;
-            let end = start + body.len() as u64;
-            match layout {
-                Layout::Jsonl => {
-                    if !text.trim().is_empty() {
-                        spans.push(text::Span { line: line_no, start, end });
-                    }
-                }
-                Layout::JsonArray => array.push(line_no, start, body, &mut spans),
-                _ => grouper.push(line_no, start, end, &text, &mut spans),
-            }
+            lines.push(Line { no: line_no, start: buf_start + scan_from as u64, end: buf_start + end as u64 });
             scan_from = next;
             if next >= buf.len() {
                 break;
             }
         }
+        let bytes = |l: &Line| &buf[(l.start - buf_start) as usize..(l.end - buf_start) as usize];
+        if *layout == Layout::JsonArray {
+            for l in &lines {
+                lossy |= std::str::from_utf8(bytes(l)).is_err();
+                array.push(l.no, l.start, bytes(l), &mut spans);
+            }
+            ready.resize_with(spans.len(), || None);
+        } else {
+            lines.par_iter().map(|l| see_line(l, bytes(l), layout, tz)).collect_into_vec(&mut seen);
+            for (l, s) in lines.iter().zip(seen.drain(..)) {
+                lossy |= s.lossy;
+                if *layout == Layout::Jsonl {
+                    if let Some(p) = s.parsed {
+                        spans.push(text::Span { line: l.no, start: l.start, end: l.end });
+                        ready.push(Some(p));
+                    }
+                    continue;
+                }
+                let text = if grouper.needs_text(s.role) { decode(bytes(l)).0 } else { "".into() };
+                grouper.push_role(l.no, l.start, l.end, &text, s.role, &mut spans);
+                ready.resize_with(spans.len(), || None);
+                let whole_line = text::Span { line: l.no, start: l.start, end: l.end };
+                if spans.last() == Some(&whole_line) {
+                    *ready.last_mut().expect("one per span") = s.parsed;
+                }
+            }
+        }
         if eof {
             grouper.finish(&mut spans);
             array.finish(buf_start + buf.len() as u64, &mut spans);
+            ready.resize_with(spans.len(), || None);
         }
         if spans.len() >= BATCH || eof {
             rows += spans.len();
-            let done: Vec<text::Span> = std::mem::take(&mut spans);
             let mut parsed = pipe.empty();
-            done.par_iter()
-                .map(|s| {
-                    let lo = (s.start - buf_start) as usize;
-                    let hi = (s.end - buf_start) as usize;
-                    let raw = String::from_utf8_lossy(&buf[lo..hi.min(buf.len())]);
-                    parse_record(s.line, s.start, &raw, layout, tz)
+            spans
+                .par_drain(..)
+                .zip(ready.par_drain(..))
+                .map(|(s, done)| {
+                    done.unwrap_or_else(|| {
+                        let lo = (s.start - buf_start) as usize;
+                        let hi = (s.end - buf_start) as usize;
+                        let raw = decode(&buf[lo..hi.min(buf.len())]).0;
+                        parse_record(s.line, s.start, &raw, layout, tz)
+                    })
                 })
                 .collect_into_vec(&mut parsed);
             pipe.send(parsed);

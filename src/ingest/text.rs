@@ -21,23 +21,19 @@ pub fn extract(raw: &str, tz: Tz) -> Extracted {
     };
     let prefix = &raw[..start];
     let body = &raw[start..];
-    let frame_text = match super::frame::frame_end(body) {
-        Ok(end) => &body[..end],
-        Err(_) => body.trim_end(),
-    };
     let stamp = scan_timestamp(prefix, tz);
     let (station, dir) = prefix_hints(prefix, stamp.as_ref().map(|(_, r)| r.clone()));
-    let mut ex = Extracted {
-        at: stamp.map(|(t, _)| t),
-        station,
-        dir,
-        action_hint: None,
-        frame: parse_frame(frame_text).map_err(|e| e.to_string()),
+    let frame = match super::frame::parse_frame_prefix(body) {
+        Some((frame, _)) => frame.map_err(|e| e.to_string()),
+        None => match super::frame::frame_end(body) {
+            Ok(end) => parse_frame(&body[..end]).map_err(|e| e.to_string()),
+            Err(_) => match parse_frame(body.trim_end()) {
+                Ok(f) => Ok(f),
+                Err(_) => Err("frame is cut off (its brackets never close)".to_string()),
+            },
+        },
     };
-    if ex.frame.is_err() && super::frame::frame_end(body).is_err() {
-        ex.frame = Err("frame is cut off (its brackets never close)".to_string());
-    }
-    ex
+    Extracted { at: stamp.map(|(t, _)| t), station, dir, action_hint: None, frame }
 }
 
 /// Prefixes that differ only in their timestamp, remembered per thread.
@@ -120,26 +116,40 @@ impl Balance {
 }
 
 /// What a line is, for grouping lines into records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LineRole {
-    /// A frame starts at this byte offset; `closed` when it ends on the same line.
+    /// A frame starts at this byte offset; `closed` when it ends on the same
+    /// line; `bare` when nothing but blanks stands before it.
     FrameStart {
         at: usize,
         closed: bool,
+        bare: bool,
     },
     /// The line is only `[`: a pretty-printed frame may start here.
     OpenBracket,
-    Context,
+    Context {
+        blank: bool,
+    },
 }
 
 pub fn classify(line: &str) -> LineRole {
-    if let Some(at) = find_frame_start(line) {
-        let closed = super::frame::frame_end(&line[at..]).is_ok();
-        return LineRole::FrameStart { at, closed };
+    match find_frame_start(line) {
+        Some(at) => frame_role(line, at, super::frame::frame_end(&line[at..]).is_ok()),
+        None => no_frame_role(line),
     }
-    if line.trim() == "[" {
-        return LineRole::OpenBracket;
+}
+
+/// The role of a line whose frame starts at `at`.
+pub fn frame_role(line: &str, at: usize, closed: bool) -> LineRole {
+    LineRole::FrameStart { at, closed, bare: line[..at].trim().is_empty() }
+}
+
+/// The role of a line that holds no frame start.
+pub fn no_frame_role(line: &str) -> LineRole {
+    match line.trim() {
+        "[" => LineRole::OpenBracket,
+        t => LineRole::Context { blank: t.is_empty() },
     }
-    LineRole::Context
 }
 
 /// A line may continue a pretty-printed frame: JSON-looking, no log prefix of its own.
@@ -203,6 +213,20 @@ impl Grouper {
     /// `text` is the line without its line ending; `start..end` its bytes
     /// without the ending.
     pub fn push(&mut self, line_no: u32, start: u64, end: u64, text: &str, out: &mut Vec<Span>) {
+        self.push_role(line_no, start, end, text, classify(text), out);
+    }
+
+    /// Whether [`Grouper::push_role`] will look at the text of a line of this
+    /// role (most lines are grouped by their role alone).
+    pub fn needs_text(&self, role: LineRole) -> bool {
+        self.open.is_some()
+            || self.pending_bracket.is_some()
+            || matches!(role, LineRole::FrameStart { closed: false, .. })
+    }
+
+    /// [`Grouper::push`] with the line's role known; `text` may be empty
+    /// when [`Grouper::needs_text`] said so.
+    pub fn push_role(&mut self, line_no: u32, start: u64, end: u64, text: &str, role: LineRole, out: &mut Vec<Span>) {
         if let Some(open) = &mut self.open {
             let too_big = open.lines >= MAX_RECORD_LINES || (end - open.start) as usize > MAX_RECORD_BYTES;
             if is_continuation(text) && !too_big {
@@ -239,9 +263,8 @@ impl Grouper {
             }
             self.context_lines += 1;
         }
-        match classify(text) {
-            LineRole::FrameStart { at, closed } => {
-                let bare = text[..at].trim().is_empty();
+        match role {
+            LineRole::FrameStart { at, closed, bare } => {
                 let (line, rec_start) = match (bare, self.prev_context) {
                     (true, Some((h_line, h_start))) => {
                         self.context_lines -= 1;
@@ -261,8 +284,8 @@ impl Grouper {
             LineRole::OpenBracket => {
                 self.pending_bracket = Some((line_no, start, end, self.prev_context.take()));
             }
-            LineRole::Context => {
-                if text.trim().is_empty() {
+            LineRole::Context { blank } => {
+                if blank {
                     self.prev_context = None;
                 } else {
                     self.context_lines += 1;
@@ -344,7 +367,7 @@ mod tests {
         let raw = &log[spans[0].start as usize..spans[0].end as usize];
         let ex = extract(raw, chrono_tz::UTC);
         let f = ex.frame.unwrap();
-        assert_eq!(f.payload["status"], "Accepted");
+        assert_eq!(f.payload.to_value()["status"], "Accepted");
         assert_eq!(ctx, 1);
     }
 

@@ -4,13 +4,13 @@
 use super::intern::{FnvMap, Interner, Sym};
 use super::{Direction, Facts, Indexes, LogStore, Message, MeterReading, MsgIdx, Transaction, TxIdx, Uid, Unparsed};
 use super::{NO_INT, NO_TIME};
-use crate::analysis::schema::{validate_response, Violation};
+use crate::analysis::schema::{check_response, Violation};
 use crate::ingest::frame::MsgKind;
 use crate::ingest::hints::DirHint;
+use crate::ingest::json::Doc;
 use crate::ingest::timestamp::Millis;
 use crate::ingest::{Parsed, SourceFile};
 use crate::ocpp::{origin, Origin};
-use serde_json::Value;
 
 /// An answer may be logged up to this long before its request (different
 /// threads stamping, merged files).
@@ -34,7 +34,7 @@ pub struct StoreBuilder {
     action_hints: Vec<Sym>,
     violations: Vec<(u32, Violation)>,
     deviations: Vec<(u32, String)>,
-    answer_payloads: Vec<(u32, Value)>,
+    answer_payloads: Vec<(u32, Doc)>,
     /// Requests not answered yet, by (station, uniqueId), with their action:
     /// answers that follow their request are validated on arrival.
     open_calls: FnvMap<(Sym, Uid), Sym>,
@@ -168,12 +168,13 @@ impl StoreBuilder {
             }
             _ => {
                 let request = self.open_calls.remove(&(station, unique_id));
-                if frame.kind == MsgKind::Result && frame.payload.as_object().is_some_and(|o| !o.is_empty()) {
+                if frame.kind == MsgKind::Result && frame.payload.root().is_object() && !frame.payload.root().is_empty()
+                {
                     match request {
                         // validated now; the final pairing (in time order) normally agrees
                         Some(a) => {
                             let action = self.strings.get(a).to_string();
-                            let found = validate_response(&action, &frame.payload);
+                            let found = check_response(&action, frame.payload.root());
                             self.violations.extend(found.into_iter().map(|v| (idx, v)));
                             self.early_validated.push((idx, a));
                         }
@@ -210,7 +211,7 @@ impl StoreBuilder {
             let m = &self.messages[i as usize];
             if m.pair != MsgIdx::NONE {
                 let action = self.strings.get(m.action).to_string();
-                violations.extend(validate_response(&action, &payload).into_iter().map(|v| (MsgIdx(i), v)));
+                violations.extend(check_response(&action, payload.root()).into_iter().map(|v| (MsgIdx(i), v)));
             }
         }
         violations.sort_by_key(|(i, _)| *i);

@@ -50,7 +50,7 @@ fn message_lines(app: &App, i: MsgIdx, out: &mut Vec<Line<'static>>) {
                 let desc = f.error_description.as_deref().unwrap_or("");
                 out.push(Line::styled(format!("{} {}", fit(code, 40), fit(desc, 200)), t.error()));
             }
-            let pretty = serde_json::to_string_pretty(&f.payload).unwrap_or_default();
+            let pretty = serde_json::to_string_pretty(&f.payload.to_value()).unwrap_or_default();
             out.extend(pretty.lines().map(|l| json_line(&inert(l), t)));
         }
         None => {
