@@ -5,73 +5,164 @@ use super::json::{Json, Kind};
 use super::timestamp::{parse_timestamp, Millis};
 use crate::store::{Measure, MeterReading, NO_INT, NO_TIME};
 
-/// Facts with owned strings, made in parallel and interned afterwards.
+/// The short texts of one record, in one buffer: the payload's facts, the
+/// station, the action, and why a record could not be read.
 #[derive(Clone, Debug, Default)]
+pub struct Texts {
+    buf: String,
+    spans: [(u32, u32); SLOTS],
+}
+
+/// What a text of [`Texts`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Slot {
+    IdTag,
+    Status,
+    ErrorCode,
+    Info,
+    VendorId,
+    VendorError,
+    Reason,
+    Key,
+    Station,
+    Action,
+    ActionHint,
+    /// Why the record is not a readable frame.
+    Unreadable,
+}
+
+const SLOTS: usize = 12;
+const ABSENT: (u32, u32) = (u32::MAX, 0);
+
+impl Texts {
+    pub fn new() -> Texts {
+        Texts { buf: String::new(), spans: [ABSENT; SLOTS] }
+    }
+
+    pub fn set(&mut self, slot: Slot, text: &str) {
+        let start = self.buf.len();
+        self.buf.push_str(text);
+        self.spans[slot as usize] = (start as u32, self.buf.len() as u32);
+    }
+
+    pub fn get(&self, slot: Slot) -> Option<&str> {
+        let (a, b) = self.spans[slot as usize];
+        (a != u32::MAX).then(|| &self.buf[a as usize..b as usize])
+    }
+
+    pub fn has(&self, slot: Slot) -> bool {
+        self.spans[slot as usize].0 != u32::MAX
+    }
+
+    /// True when none of the payload's facts (slots before `Station`) is set.
+    pub fn no_facts(&self) -> bool {
+        self.spans[..Slot::Station as usize].iter().all(|s| s.0 == u32::MAX)
+    }
+}
+
+/// The fields the rules need, taken once from a payload (in parallel) and
+/// interned by the store afterwards. Absent numbers are `NO_INT`/`NO_TIME`.
+#[derive(Clone, Debug)]
 pub struct RawFacts {
-    pub id_tag: Option<String>,
-    pub status: Option<String>,
-    pub error_code: Option<String>,
-    pub info: Option<String>,
-    pub vendor_id: Option<String>,
-    pub vendor_error: Option<String>,
-    pub reason: Option<String>,
-    pub key: Option<String>,
-    pub connector: Option<i64>,
-    pub transaction: Option<i64>,
-    pub value: Option<i64>,
-    pub time: Option<Millis>,
+    pub texts: Texts,
+    pub connector: i64,
+    pub transaction: i64,
+    pub value: i64,
+    pub time: Millis,
     pub readings: Vec<MeterReading>,
 }
 
+impl Default for RawFacts {
+    fn default() -> Self {
+        RawFacts {
+            texts: Texts::new(),
+            connector: NO_INT,
+            transaction: NO_INT,
+            value: NO_INT,
+            time: NO_TIME,
+            readings: Vec::new(),
+        }
+    }
+}
+
 impl RawFacts {
-    pub fn connector_or_none(&self) -> i64 {
-        self.connector.unwrap_or(NO_INT)
+    pub fn text(&self, slot: Slot) -> Option<&str> {
+        self.texts.get(slot)
+    }
+
+    /// True when the payload gave no fact at all.
+    pub fn is_empty(&self) -> bool {
+        self.texts.no_facts()
+            && self.connector == NO_INT
+            && self.transaction == NO_INT
+            && self.value == NO_INT
+            && self.time == NO_TIME
+            && self.readings.is_empty()
     }
 }
 
 pub fn extract(frame: &Frame) -> RawFacts {
     let mut f = RawFacts::default();
+    extract_into(frame, &mut f);
+    f
+}
+
+/// [`extract`] into facts that may already hold other texts (station, action).
+pub fn extract_into(frame: &Frame, f: &mut RawFacts) {
     if frame.kind == MsgKind::Error {
-        f.error_code = frame.error_code.clone();
-        f.info = frame.error_description.clone();
-        return f;
+        if let Some(code) = &frame.error_code {
+            f.texts.set(Slot::ErrorCode, code);
+        }
+        if let Some(text) = &frame.error_description {
+            f.texts.set(Slot::Info, text);
+        }
+        return;
     }
     let obj = frame.payload.root();
+    let set = |f: &mut RawFacts, slot: Slot, v: Json<'_>| {
+        if let Some(s) = str_of(v) {
+            f.texts.set(slot, &s);
+        }
+    };
     for (k, v) in obj.members() {
         let Some(k) = k.as_str() else { continue };
         match k.as_ref() {
-            "idTag" => f.id_tag = str_of(v),
-            "status" => f.status = str_of(v),
+            "idTag" => set(f, Slot::IdTag, v),
+            "status" => set(f, Slot::Status, v),
             "idTagInfo" => {
                 if let Some(s) = v.is_object().then(|| v.get("status")).flatten() {
-                    f.status = f.status.take().or_else(|| str_of(s));
+                    if !f.texts.has(Slot::Status) {
+                        set(f, Slot::Status, s);
+                    }
                 }
             }
-            "errorCode" => f.error_code = str_of(v),
-            "info" | "chargePointModel" | "value" | "data" if f.info.is_none() => {
-                f.info = str_of(v).map(|s| truncate(s, 200));
+            "errorCode" => set(f, Slot::ErrorCode, v),
+            "info" | "chargePointModel" | "value" | "data" if !f.texts.has(Slot::Info) => {
+                if let Some(s) = str_of(v) {
+                    f.texts.set(Slot::Info, &truncate(s, 200));
+                }
             }
-            "vendorId" | "chargePointVendor" => f.vendor_id = str_of(v),
-            "vendorErrorCode" => f.vendor_error = str_of(v),
-            "reason" => f.reason = str_of(v),
-            "key" | "type" | "requestedMessage" | "messageId" if f.key.is_none() => f.key = str_of(v),
-            "connectorId" => f.connector = int_of(v),
-            "transactionId" => f.transaction = int_of(v),
-            "meterStart" | "meterStop" | "interval" | "listVersion" => f.value = int_of(v),
+            "vendorId" | "chargePointVendor" => set(f, Slot::VendorId, v),
+            "vendorErrorCode" => set(f, Slot::VendorError, v),
+            "reason" => set(f, Slot::Reason, v),
+            "key" | "type" | "requestedMessage" | "messageId" if !f.texts.has(Slot::Key) => set(f, Slot::Key, v),
+            "connectorId" => f.connector = int_of(v).unwrap_or(NO_INT),
+            "transactionId" => f.transaction = int_of(v).unwrap_or(NO_INT),
+            "meterStart" | "meterStop" | "interval" | "listVersion" => f.value = int_of(v).unwrap_or(NO_INT),
             "timestamp" | "currentTime" => {
                 if let Some(s) = v.as_str() {
-                    f.time = parse_timestamp(&s, chrono_tz::UTC);
+                    f.time = parse_timestamp(&s, chrono_tz::UTC).unwrap_or(NO_TIME);
                 }
             }
-            "meterValue" | "transactionData" => read_meter_values(v, k == "transactionData", &mut f),
+            "meterValue" | "transactionData" => read_meter_values(v, k == "transactionData", f),
             _ => {}
         }
     }
     // ChangeConfiguration of a number (e.g. HeartbeatInterval) keeps the number
-    if f.value.is_none() && frame.action.as_deref() == Some("ChangeConfiguration") {
-        f.value = f.info.as_deref().and_then(|s| s.trim().parse().ok());
+    if f.value == NO_INT && frame.action.as_deref() == Some("ChangeConfiguration") {
+        f.value = f.texts.get(Slot::Info).and_then(|s| s.trim().parse().ok()).unwrap_or(NO_INT);
     }
-    f
 }
 
 fn str_of(v: Json<'_>) -> Option<String> {
@@ -104,8 +195,8 @@ fn int_of(v: Json<'_>) -> Option<i64> {
 fn read_meter_values(v: Json<'_>, from_stop: bool, f: &mut RawFacts) {
     for mv in v.elements().filter(Json::is_object) {
         let at = mv.get("timestamp").and_then(|t| t.as_str()).and_then(|s| parse_timestamp(&s, chrono_tz::UTC));
-        if f.time.is_none() && !from_stop {
-            f.time = at;
+        if f.time == NO_TIME && !from_stop {
+            f.time = at.unwrap_or(NO_TIME);
         }
         let Some(samples) = mv.get("sampledValue") else { continue };
         for sv in samples.elements().filter(Json::is_object) {
@@ -168,23 +259,24 @@ mod tests {
     fn status_notification_fields() {
         let f = parse_frame(r#"[2,"a","StatusNotification",{"connectorId":2,"errorCode":"OtherError","status":"Faulted","info":"EmergencyPressed","vendorErrorCode":"17","vendorId":"QUENCH","timestamp":"2026-03-13T05:01:20.643Z"}]"#).unwrap();
         let x = extract(&f);
-        assert_eq!(x.connector, Some(2));
-        assert_eq!(x.status.as_deref(), Some("Faulted"));
-        assert_eq!(x.error_code.as_deref(), Some("OtherError"));
-        assert_eq!(x.info.as_deref(), Some("EmergencyPressed"));
-        assert_eq!(x.vendor_error.as_deref(), Some("17"));
-        assert_eq!(x.vendor_id.as_deref(), Some("QUENCH"));
-        assert!(x.time.is_some());
+        assert_eq!(x.connector, 2);
+        assert_eq!(x.text(Slot::Status), Some("Faulted"));
+        assert_eq!(x.text(Slot::ErrorCode), Some("OtherError"));
+        assert_eq!(x.text(Slot::Info), Some("EmergencyPressed"));
+        assert_eq!(x.text(Slot::VendorError), Some("17"));
+        assert_eq!(x.text(Slot::VendorId), Some("QUENCH"));
+        assert_ne!(x.time, NO_TIME);
+        assert_eq!(x.text(Slot::IdTag), None);
     }
 
     #[test]
     fn answers_and_errors() {
         let f = parse_frame(r#"[3,"a",{"transactionId":91262367,"idTagInfo":{"status":"Accepted"}}]"#).unwrap();
         let x = extract(&f);
-        assert_eq!((x.transaction, x.status.as_deref()), (Some(91262367), Some("Accepted")));
+        assert_eq!((x.transaction, x.text(Slot::Status)), (91262367, Some("Accepted")));
         let e = parse_frame(r#"[4,"a","NotImplemented","No handler",{}]"#).unwrap();
         let x = extract(&e);
-        assert_eq!((x.error_code.as_deref(), x.info.as_deref()), (Some("NotImplemented"), Some("No handler")));
+        assert_eq!((x.text(Slot::ErrorCode), x.text(Slot::Info)), (Some("NotImplemented"), Some("No handler")));
     }
 
     #[test]
@@ -196,12 +288,12 @@ mod tests {
         assert_eq!(x.readings[1].measure, Measure::PowerImport);
         assert!((x.readings[1].value - 7400.0).abs() < 0.01);
         assert_eq!(x.readings[2].measure, Measure::EnergyImport);
-        assert_eq!(x.transaction, Some(1));
+        assert_eq!(x.transaction, 1);
     }
 
     #[test]
     fn string_meter_start_still_read() {
         let f = parse_frame(r#"[2,"a","StartTransaction",{"connectorId":1,"idTag":"X","meterStart":"1234","timestamp":"2025-01-01T00:00:00Z"}]"#).unwrap();
-        assert_eq!(extract(&f).value, Some(1234));
+        assert_eq!(extract(&f).value, 1234);
     }
 }

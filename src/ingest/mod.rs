@@ -14,8 +14,10 @@ pub mod timestamp;
 
 use crate::analysis::schema::{check_request, Violation};
 use crate::store::{LogStore, StoreBuilder};
+use crate::store::{Uid, NO_TIME};
 use chrono_tz::Tz;
 use csv_layout::CsvLayout;
+use facts::{RawFacts, Slot};
 use frame::{Frame, MsgKind};
 use hints::DirHint;
 use json::Doc;
@@ -243,14 +245,25 @@ pub fn sniff(head: &[u8]) -> Layout {
         .map_or(Layout::Text, |(l, _)| Layout::Csv(l))
 }
 
-/// A record read and parsed, ready for the store.
+/// A record read and parsed, ready for the store: kept small, as batches of
+/// them travel between threads.
 pub struct Parsed {
-    pub line: u32,
     pub offset: u64,
+    pub line: u32,
     pub len: u32,
-    pub ex: Extracted,
-    pub facts: facts::RawFacts,
-    pub violations: Vec<Violation>,
+    pub at: Millis,
+    /// `None` when the record holds no readable frame (the reason is the
+    /// `Unreadable` text).
+    pub kind: Option<MsgKind>,
+    pub dir: DirHint,
+    pub repaired: bool,
+    pub uid: Uid,
+    /// The payload's facts, and the station, action and action hint texts.
+    pub facts: RawFacts,
+    /// A CALLRESULT's payload, kept until pairing tells which schema applies.
+    pub answer: Option<Box<Doc>>,
+    /// Schema violations of a CALL and framing deviations (both rare).
+    pub notes: Option<Box<(Vec<Violation>, Vec<String>)>>,
 }
 
 fn parse_record(line: u32, offset: u64, raw: &str, layout: &Layout, tz: Tz) -> Parsed {
@@ -258,23 +271,53 @@ fn parse_record(line: u32, offset: u64, raw: &str, layout: &Layout, tz: Tz) -> P
     finish_record(line, offset, raw.len(), ex)
 }
 
-fn finish_record(line: u32, offset: u64, len: usize, mut ex: Extracted) -> Parsed {
-    let mut facts = facts::RawFacts::default();
-    let mut violations = Vec::new();
-    if let Ok(frame) = &mut ex.frame {
-        facts = facts::extract(frame);
-        if frame.kind == MsgKind::Call {
-            if let Some(action) = &frame.action {
-                violations = check_request(action, frame.payload.root());
-            }
-            frame.payload = Doc::default();
-        }
-        // answers keep their payload until pairing tells which schema applies
-        if frame.kind == MsgKind::Error {
-            frame.payload = Doc::default();
-        }
+fn finish_record(line: u32, offset: u64, len: usize, ex: Extracted) -> Parsed {
+    let mut facts = RawFacts::default();
+    if let Some(station) = &ex.station {
+        facts.texts.set(Slot::Station, station);
     }
-    Parsed { line, offset, len: len.min(u32::MAX as usize) as u32, ex, facts, violations }
+    if let Some(hint) = &ex.action_hint {
+        facts.texts.set(Slot::ActionHint, hint);
+    }
+    let mut p = Parsed {
+        offset,
+        line,
+        len: len.min(u32::MAX as usize) as u32,
+        at: ex.at.unwrap_or(NO_TIME),
+        kind: None,
+        dir: ex.dir,
+        repaired: false,
+        uid: Uid(0),
+        facts,
+        answer: None,
+        notes: None,
+    };
+    let frame = match ex.frame {
+        Ok(frame) => frame,
+        Err(reason) => {
+            p.facts.texts.set(Slot::Unreadable, &reason);
+            return p;
+        }
+    };
+    p.kind = Some(frame.kind);
+    p.repaired = frame.repaired;
+    p.uid = Uid::of(&frame.unique_id);
+    if let Some(action) = &frame.action {
+        p.facts.texts.set(Slot::Action, action);
+    }
+    facts::extract_into(&frame, &mut p.facts);
+    let violations = match (&frame.action, frame.kind) {
+        (Some(action), MsgKind::Call) => check_request(action, frame.payload.root()),
+        _ => Vec::new(),
+    };
+    if !violations.is_empty() || !frame.deviations.is_empty() {
+        p.notes = Some(Box::new((violations, frame.deviations)));
+    }
+    let payload = frame.payload.root();
+    if frame.kind == MsgKind::Result && payload.is_object() && !payload.is_empty() {
+        p.answer = Some(Box::new(frame.payload));
+    }
+    p
 }
 
 /// Parsed batches on their way to the store builder. Batches are recycled:
@@ -338,7 +381,7 @@ fn see_line(l: &Line, bytes: &[u8], layout: &Layout, tz: Tz) -> Seen {
         return Seen { role: text::frame_role(&text, at, frame::frame_end(&text[at..]).is_ok()), lossy, parsed: None };
     }
     let parsed = parse_record(l.no, l.start, &text, layout, tz);
-    if parsed.ex.frame.is_ok() || frame::frame_end(&text[at..]).is_ok() {
+    if parsed.kind.is_some() || frame::frame_end(&text[at..]).is_ok() {
         Seen { role, lossy, parsed: Some(parsed) }
     } else {
         // the frame goes on over further lines

@@ -5,6 +5,7 @@ use super::intern::{FnvMap, Interner, Sym};
 use super::{Direction, Facts, Indexes, LogStore, Message, MeterReading, MsgIdx, Transaction, TxIdx, Uid, Unparsed};
 use super::{NO_INT, NO_TIME};
 use crate::analysis::schema::{check_response, Violation};
+use crate::ingest::facts::Slot;
 use crate::ingest::frame::MsgKind;
 use crate::ingest::hints::DirHint;
 use crate::ingest::json::Doc;
@@ -83,71 +84,56 @@ impl StoreBuilder {
         let _ = self.readings.try_reserve(records / 2);
     }
 
-    fn opt(&mut self, s: &Option<String>) -> Sym {
-        match s {
+    fn text(&mut self, p: &Parsed, slot: Slot) -> Sym {
+        match p.facts.text(slot) {
             Some(s) => self.strings.intern(s),
             None => Sym::NONE,
         }
     }
 
     pub fn push(&mut self, file: u16, p: Parsed) {
-        let at = p.ex.at.unwrap_or(NO_TIME);
-        let frame = match p.ex.frame {
-            Ok(f) => f,
-            Err(reason) => {
-                self.unparsed.push(Unparsed { file, line: p.line, offset: p.offset, len: p.len, at, reason });
-                return;
-            }
+        let at = p.at;
+        let Some(kind) = p.kind else {
+            let reason = p.facts.text(Slot::Unreadable).unwrap_or_default().to_string();
+            self.unparsed.push(Unparsed { file, line: p.line, offset: p.offset, len: p.len, at, reason });
+            return;
         };
         let idx = self.messages.len() as u32;
         let f = &p.facts;
-        let start = self.readings.len() as u32;
-        self.readings.extend_from_slice(&f.readings);
-        let empty = f.id_tag.is_none()
-            && f.status.is_none()
-            && f.error_code.is_none()
-            && f.info.is_none()
-            && f.vendor_id.is_none()
-            && f.vendor_error.is_none()
-            && f.reason.is_none()
-            && f.key.is_none()
-            && f.connector.is_none()
-            && f.transaction.is_none()
-            && f.value.is_none()
-            && f.time.is_none()
-            && f.readings.is_empty();
-        let facts_slot = if empty {
+        let facts_slot = if f.is_empty() {
             0
         } else {
+            let start = self.readings.len() as u32;
+            self.readings.extend_from_slice(&f.readings);
             let facts = Facts {
-                id_tag: self.opt(&f.id_tag),
-                status: self.opt(&f.status),
-                error_code: self.opt(&f.error_code),
-                info: self.opt(&f.info),
-                vendor_id: self.opt(&f.vendor_id),
-                vendor_error: self.opt(&f.vendor_error),
-                reason: self.opt(&f.reason),
-                key: self.opt(&f.key),
-                connector: f.connector.unwrap_or(NO_INT),
-                transaction: f.transaction.unwrap_or(NO_INT),
-                value: f.value.unwrap_or(NO_INT),
-                time: f.time.unwrap_or(NO_TIME),
+                id_tag: self.text(&p, Slot::IdTag),
+                status: self.text(&p, Slot::Status),
+                error_code: self.text(&p, Slot::ErrorCode),
+                info: self.text(&p, Slot::Info),
+                vendor_id: self.text(&p, Slot::VendorId),
+                vendor_error: self.text(&p, Slot::VendorError),
+                reason: self.text(&p, Slot::Reason),
+                key: self.text(&p, Slot::Key),
+                connector: f.connector,
+                transaction: f.transaction,
+                value: f.value,
+                time: f.time,
                 readings: (start, self.readings.len() as u32),
             };
             self.facts.push(facts);
             (self.facts.len() - 1) as u32
         };
-        let station = self.strings.intern(p.ex.station.as_deref().unwrap_or(""));
-        let unique_id = Uid::of(&frame.unique_id);
-        let action = self.opt(&frame.action);
-        let action_hint = self.opt(&p.ex.action_hint);
+        let station = self.strings.intern(p.facts.text(Slot::Station).unwrap_or(""));
+        let unique_id = p.uid;
+        let action = self.text(&p, Slot::Action);
+        let action_hint = self.text(&p, Slot::ActionHint);
         self.messages.push(Message {
             at,
             offset: p.offset,
             len: p.len,
             line: p.line,
             file,
-            kind: frame.kind,
+            kind,
             dir: Direction::Unknown,
             station,
             unique_id,
@@ -155,30 +141,32 @@ impl StoreBuilder {
             pair: MsgIdx::NONE,
             facts: facts_slot,
         });
-        self.hints.push(p.ex.dir);
+        self.hints.push(p.dir);
         self.action_hints.push(action_hint);
-        self.violations.extend(p.violations.into_iter().map(|v| (idx, v)));
-        if frame.repaired {
+        if p.repaired {
             self.deviations.push((idx, "typographic quotes or invisible characters repaired".to_string()));
         }
-        self.deviations.extend(frame.deviations.into_iter().map(|d| (idx, d)));
-        match frame.kind {
+        if let Some(notes) = p.notes {
+            let (violations, deviations) = *notes;
+            self.violations.extend(violations.into_iter().map(|v| (idx, v)));
+            self.deviations.extend(deviations.into_iter().map(|d| (idx, d)));
+        }
+        match kind {
             MsgKind::Call => {
                 self.open_calls.insert((station, unique_id), action);
             }
             _ => {
                 let request = self.open_calls.remove(&(station, unique_id));
-                if frame.kind == MsgKind::Result && frame.payload.root().is_object() && !frame.payload.root().is_empty()
-                {
+                if let Some(payload) = p.answer {
                     match request {
                         // validated now; the final pairing (in time order) normally agrees
                         Some(a) => {
                             let action = self.strings.get(a).to_string();
-                            let found = check_response(&action, frame.payload.root());
+                            let found = check_response(&action, payload.root());
                             self.violations.extend(found.into_iter().map(|v| (idx, v)));
                             self.early_validated.push((idx, a));
                         }
-                        None => self.answer_payloads.push((idx, frame.payload)),
+                        None => self.answer_payloads.push((idx, *payload)),
                     }
                 }
             }
