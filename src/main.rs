@@ -69,9 +69,8 @@ fn run(config: &Config) -> anyhow::Result<u8> {
     let started = std::time::Instant::now();
     let lap = |what: &str| {
         if timings {
-            let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-            let mem: Vec<&str> = status.lines().filter(|l| l.starts_with("VmRSS") || l.starts_with("VmHWM")).collect();
-            eprintln!("[timing] {what}: {:.3} s {}", started.elapsed().as_secs_f64(), mem.join(" "));
+            let mem = ocpplens::ingest::memory_status();
+            eprintln!("[timing] {what}: {:.3} s {mem}", started.elapsed().as_secs_f64());
         }
     };
     let store = match load(&config.files, LoadOptions { source_tz: config.source_tz }, &progress) {

@@ -177,11 +177,18 @@ pub trait Rule: Sync {
 
 /// Run every rule; findings come back sorted by time, then rule.
 pub fn analyze(store: &LogStore, thresholds: Thresholds) -> Vec<Finding> {
+    use rayon::prelude::*;
     let ctx = Context::new(store, thresholds);
-    let mut findings = Vec::new();
-    for rule in rules::all() {
-        rule.check(&ctx, &mut findings);
-    }
+    // the rules only read the store: run them side by side, keep catalogue order
+    let per_rule: Vec<Vec<Finding>> = rules::all()
+        .par_iter()
+        .map(|rule| {
+            let mut out = Vec::new();
+            rule.check(&ctx, &mut out);
+            out
+        })
+        .collect();
+    let mut findings: Vec<Finding> = per_rule.into_iter().flatten().collect();
     findings.sort_by(|a, b| {
         a.at.unwrap_or(i64::MIN)
             .cmp(&b.at.unwrap_or(i64::MIN))

@@ -189,12 +189,23 @@ pub fn load(inputs: &[String], opts: LoadOptions, progress: Progress) -> Result<
         builder.files.push(file);
     }
     progress(total, total);
+    let timings = std::env::var_os("OCPPLENS_TIMINGS").is_some();
+    if timings {
+        eprintln!("[timing] read: {}", memory_status());
+    }
     let started = std::time::Instant::now();
     let store = builder.finish();
-    if std::env::var_os("OCPPLENS_TIMINGS").is_some() {
+    if timings {
         eprintln!("[timing] store built in {:.3} s after reading", started.elapsed().as_secs_f64());
     }
     Ok(store)
+}
+
+/// VmRSS and VmHWM of this process (Linux), for `OCPPLENS_TIMINGS`.
+pub fn memory_status() -> String {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let mem: Vec<&str> = status.lines().filter(|l| l.starts_with("VmRSS") || l.starts_with("VmHWM")).collect();
+    mem.join(" ").split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 const HEAD: usize = 256 * 1024;

@@ -334,6 +334,9 @@ impl StoreBuilder {
                         compatible(m.dir, rm.dir) && close_before(rm.at, m.at)
                     }) {
                         let r = waiting.remove(pos);
+                        if waiting.is_empty() {
+                            early.remove(&key);
+                        }
                         link(msgs, i as u32, r);
                         continue;
                     }
@@ -348,7 +351,14 @@ impl StoreBuilder {
                     .iter()
                     .rposition(|&c| compatible(msgs[c as usize].dir, m.dir))
                     .or(calls.len().checked_sub(1))?;
-                Some(calls.remove(pos))
+                Some((calls.remove(pos), calls.is_empty()))
+            });
+            // answered keys leave the map, which so holds only open requests
+            let found = found.map(|(c, emptied)| {
+                if emptied {
+                    pending.remove(&key);
+                }
+                c
             });
             match found {
                 Some(c) => link(msgs, c, i as u32),
