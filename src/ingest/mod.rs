@@ -545,7 +545,64 @@ fn read_full(r: &mut impl Read, mut buf: &mut [u8]) -> std::io::Result<usize> {
     Ok(total)
 }
 
-/// CSV: the csv crate splits records (quoted fields may span lines).
+/// A batch of CSV records: their cells' bytes in one buffer (no allocation
+/// per record on the reading thread).
+#[derive(Default)]
+struct CsvBatch {
+    bytes: Vec<u8>,
+    cells: Vec<(u32, u32)>,
+    rows: Vec<CsvRow>,
+}
+
+struct CsvRow {
+    line: u32,
+    offset: u64,
+    len: u32,
+    /// Range in `cells`; `None` for a record the csv reader could not read.
+    cells: Option<(u32, u32)>,
+}
+
+impl CsvBatch {
+    fn push(&mut self, line: u32, offset: u64, len: u32, record: Option<&csv::ByteRecord>) {
+        let cells = record.map(|r| {
+            let first = self.cells.len() as u32;
+            for cell in r {
+                let start = self.bytes.len() as u32;
+                self.bytes.extend_from_slice(cell);
+                self.cells.push((start, self.bytes.len() as u32));
+            }
+            (first, self.cells.len() as u32)
+        });
+        self.rows.push(CsvRow { line, offset, len, cells });
+    }
+
+    fn clear(&mut self) {
+        self.bytes.clear();
+        self.cells.clear();
+        self.rows.clear();
+    }
+
+    /// Cells of a row as text (invalid UTF-8 replaced); the flag says so.
+    fn cells(&self, row: &CsvRow) -> Option<(Vec<std::borrow::Cow<'_, str>>, bool)> {
+        let (a, b) = row.cells?;
+        let mut lossy = false;
+        let cells = self.cells[a as usize..b as usize]
+            .iter()
+            .map(|&(s, e)| {
+                let (text, bad) = decode(&self.bytes[s as usize..e as usize]);
+                lossy |= bad;
+                text
+            })
+            .collect();
+        Some((cells, lossy))
+    }
+}
+
+/// Batches above this many bytes of cells are sent early (huge records).
+const CSV_BATCH_BYTES: usize = 16 << 20;
+
+/// CSV: the csv crate splits records (quoted fields may span lines); the
+/// records are read in parallel.
 fn read_csv(
     input: impl Read,
     layout: &CsvLayout,
@@ -560,9 +617,9 @@ fn read_csv(
         .buffer_capacity(1 << 20)
         .from_reader(input);
     let mut record = csv::ByteRecord::new();
-    let mut batch: Vec<(u32, u64, u32, Vec<String>)> = Vec::with_capacity(BATCH);
+    let mut batch = CsvBatch::default();
     let mut rows = 0usize;
-    let mut lossy = false;
+    let lossy = std::sync::atomic::AtomicBool::new(false);
     let mut first = true;
     let mut preamble_left = layout.preamble;
     loop {
@@ -574,7 +631,7 @@ fn read_csv(
                 // an unreadable record (e.g. an unterminated quote): keep it as unparsed
                 _ => {
                     let end = rdr.position().byte();
-                    batch.push((start.line() as u32, start.byte(), (end - start.byte()) as u32, Vec::new()));
+                    batch.push(start.line() as u32, start.byte(), (end - start.byte()) as u32, None);
                     rows += 1;
                     continue;
                 }
@@ -594,27 +651,18 @@ fn read_csv(
                 continue;
             }
         }
-        let cells: Vec<String> = record
-            .iter()
-            .map(|c| match std::str::from_utf8(c) {
-                Ok(s) => s.to_string(),
-                Err(_) => {
-                    lossy = true;
-                    String::from_utf8_lossy(c).into_owned()
-                }
-            })
-            .collect();
-        let len = trimmed_len(end - start.byte());
-        let has_answer = layout.answer.and_then(|c| cells.get(c)).is_some_and(|c| c.contains('['));
-        batch.push((start.line() as u32, start.byte(), len, cells));
+        let has_answer = layout.answer.and_then(|c| record.get(c)).is_some_and(|c| c.contains(&b'['));
+        batch.push(start.line() as u32, start.byte(), trimmed_len(end - start.byte()), Some(&record));
         rows += 1 + usize::from(has_answer);
-        if batch.len() >= BATCH {
+        if batch.rows.len() >= BATCH || batch.bytes.len() >= CSV_BATCH_BYTES {
             progress(end);
-            pipe.send(parse_csv_batch(std::mem::take(&mut batch), layout, tz, pipe.empty()));
+            let out = parse_csv_batch(&batch, layout, tz, pipe.empty(), &lossy);
+            pipe.send(out);
+            batch.clear();
         }
     }
-    pipe.send(parse_csv_batch(batch, layout, tz, pipe.empty()));
-    Ok((rows, layout.preamble, lossy))
+    pipe.send(parse_csv_batch(&batch, layout, tz, pipe.empty(), &lossy));
+    Ok((rows, layout.preamble, lossy.into_inner()))
 }
 
 fn trimmed_len(n: u64) -> u32 {
@@ -623,31 +671,39 @@ fn trimmed_len(n: u64) -> u32 {
 }
 
 fn parse_csv_batch(
-    batch: Vec<(u32, u64, u32, Vec<String>)>,
+    batch: &CsvBatch,
     layout: &CsvLayout,
     tz: Tz,
     mut out: Vec<Parsed>,
+    lossy: &std::sync::atomic::AtomicBool,
 ) -> Vec<Parsed> {
+    let cells = |row: &CsvRow| {
+        let (cells, bad) = batch.cells(row)?;
+        if bad {
+            lossy.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        Some(cells)
+    };
     batch
+        .rows
         .par_iter()
-        .map(|(line, offset, len, cells)| {
-            let ex = if cells.is_empty() {
-                Extracted::unparsed("not a readable CSV record")
-            } else {
-                let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
-                layout.extract_cells(&refs, tz)
+        .map(|row| {
+            let ex = match cells(row) {
+                Some(cells) => layout.extract_cells(&cells.iter().map(|c| c.as_ref()).collect::<Vec<&str>>(), tz),
+                None => Extracted::unparsed("not a readable CSV record"),
             };
-            finish_record(*line, *offset, *len as usize, ex)
+            finish_record(row.line, row.offset, row.len as usize, ex)
         })
         .collect_into_vec(&mut out);
     // a row may also hold the answer (layouts with an answer column)
     if layout.answer.is_some() {
         let answers: Vec<Parsed> = batch
+            .rows
             .par_iter()
-            .filter_map(|(line, offset, len, cells)| {
-                let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
-                let answer = layout.extract_answer_cells(&refs, tz)?;
-                Some(finish_record(*line, *offset, *len as usize, answer))
+            .filter_map(|row| {
+                let cells = batch.cells(row)?.0;
+                let ex = layout.extract_answer_cells(&cells.iter().map(|c| c.as_ref()).collect::<Vec<&str>>(), tz)?;
+                Some(finish_record(row.line, row.offset, row.len as usize, ex))
             })
             .collect();
         out.extend(answers);

@@ -27,34 +27,45 @@ impl Rule for DuplicateUid {
 
     fn check(&self, ctx: &Context, out: &mut Vec<Finding>) {
         let store = ctx.store;
-        let mut last: FnvMap<(Sym, Direction, Uid), MsgIdx> = FnvMap::default();
-        // the latest BootNotification per station: a reboot opens a new id space
-        let mut last_boot: FnvMap<Sym, MsgIdx> = FnvMap::default();
+        // requests sorted by (station, sender, uniqueId, time): reuses of an id
+        // sit side by side (a sorted list is far smaller than a map of every id)
+        let mut calls: Vec<(Sym, u8, Uid, MsgIdx)> = Vec::new();
+        // BootNotifications per station: a reboot opens a new id space
+        let mut boots: FnvMap<Sym, Vec<MsgIdx>> = FnvMap::default();
         for i in store.all() {
             let m = store.msg(i);
             if m.kind != MsgKind::Call {
                 continue;
             }
             if store.str(m.action) == "BootNotification" {
-                last_boot.insert(m.station, i);
+                boots.entry(m.station).or_default().push(i);
             }
-            let key = (m.station, m.dir, m.unique_id);
-            if let Some(prev) = last.insert(key, i) {
-                let rebooted = last_boot.get(&m.station).is_some_and(|&b| b > prev);
-                if rebooted || same_request(store, prev, i) {
-                    continue;
-                }
-                let sender = if m.dir == Direction::CsToCp { "back end" } else { "station" };
-                let w = text::duplicate_uid(
-                    &store.unique_id(i),
-                    store.str(store.msg(prev).action),
-                    store.str(m.action),
-                    sender,
-                );
-                let mut f = about(store, self.id(), Severity::Warning, i, w);
-                f.evidence.splice(0..0, std::iter::once(prev).chain(store.msg(prev).pair.opt()));
-                out.push(f);
+            calls.push((m.station, m.dir as u8, m.unique_id, i));
+        }
+        calls.sort_unstable();
+        for pair in calls.windows(2) {
+            let ((station, dir, uid, prev), (s2, d2, u2, i)) = (pair[0], pair[1]);
+            if (station, dir, uid) != (s2, d2, u2) {
+                continue;
             }
+            let rebooted = boots.get(&station).is_some_and(|b| {
+                let after_prev = b.partition_point(|&x| x <= prev);
+                b.get(after_prev).is_some_and(|&x| x <= i)
+            });
+            if rebooted || same_request(store, prev, i) {
+                continue;
+            }
+            let m = store.msg(i);
+            let sender = if m.dir == Direction::CsToCp { "back end" } else { "station" };
+            let w = text::duplicate_uid(
+                &store.unique_id(i),
+                store.str(store.msg(prev).action),
+                store.str(m.action),
+                sender,
+            );
+            let mut f = about(store, self.id(), Severity::Warning, i, w);
+            f.evidence.splice(0..0, std::iter::once(prev).chain(store.msg(prev).pair.opt()));
+            out.push(f);
         }
     }
 }
