@@ -1,10 +1,24 @@
-//! Frame detection and parsing, with typographic-quote repair.
+//! Frame detection and parsing, with typographic-quote repair; the load
+//! path's JSON tape must accept exactly what serde_json accepts and read the
+//! same value.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use ocpplens::ingest::frame::{find_frame_start, frame_end, parse_frame, repair_quotes};
+use ocpplens::ingest::frame::{find_frame_start, frame_end, parse_frame, parse_frame_prefix, repair_quotes};
+use ocpplens::ingest::json::{parse_into, parse_prefix_into, Tape};
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
+    let mut nodes = Vec::new();
+    let ours = parse_into(&text, &mut nodes);
+    let theirs = serde_json::from_str::<serde_json::Value>(&text);
+    assert_eq!(ours.is_ok(), theirs.is_ok(), "tape and serde disagree on {text:?}");
+    if let Ok(v) = theirs {
+        assert_eq!(Tape { text: &text, nodes: &nodes }.root().to_value(), v);
+    }
+    if let Some(end) = parse_prefix_into(&text, &mut nodes) {
+        assert!(end <= text.len() && text.is_char_boundary(end));
+    }
+    let _ = parse_frame_prefix(&text);
     if let Some(start) = find_frame_start(&text) {
         let body = &text[start..];
         let end = frame_end(body).unwrap_or(body.len());
