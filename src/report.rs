@@ -343,7 +343,7 @@ pub fn list_line(store: &LogStore, i: MsgIdx, zone: DisplayZone) -> String {
         m.dir.arrow(),
         m.kind.name(),
         if action.is_empty() { "?" } else { action },
-        frame.as_ref().map_or("", |f| f.unique_id.as_str()),
+        frame.as_ref().map_or("", |f| f.unique_id.as_ref()),
         store.file_name(m.file),
         m.line
     );
@@ -360,7 +360,7 @@ fn list_record(store: &LogStore, i: MsgIdx) -> Value {
         "station": store.str(m.station),
         "direction": m.dir.name(),
         "type": m.kind.name(),
-        "uniqueId": frame.as_ref().map(|f| f.unique_id.as_str()),
+        "uniqueId": frame.as_ref().map(|f| f.unique_id.as_ref()),
         "action": if m.action.is_none() { Value::Null } else { Value::String(store.str(m.action).to_string()) },
         "payload": payload_of(&frame),
         "pairLine": m.pair.opt().map(|p| store.msg(p).line),

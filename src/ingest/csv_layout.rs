@@ -3,14 +3,16 @@
 //! payload), with header names only as a tie-breaker, so unseen exports with
 //! other headers or none still read.
 
-use super::frame::{find_frame_start, frame_from_value, parse_frame, MsgKind};
+use super::frame::{find_frame_start, frame_from_value, parse_frame_in, with_tape, MsgKind};
 use super::hints::{direction_word, is_station_key, DirHint};
+use super::json::Node;
 use super::timestamp::parse_timestamp;
 use super::Extracted;
 use crate::ocpp::{origin, split_action_suffix, Origin};
 use crate::store::Direction;
 use chrono_tz::Tz;
 use serde_json::Value;
+use std::borrow::Cow;
 
 /// The roles of a CSV file's columns.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -234,19 +236,24 @@ fn station_by_content(data: &[Vec<String>], width: usize, used: &dyn Fn(usize) -
 }
 
 impl CsvLayout {
-    /// Read one record's cells.
-    pub fn extract_cells(&self, cells: &[&str], tz: Tz) -> Extracted {
+    /// What a record's cells say besides its frame.
+    fn head<'a>(&self, cells: &[&'a str], tz: Tz) -> Extracted<'a> {
         let cell = |c: Option<usize>| c.and_then(|c| cells.get(c)).map(|s| s.trim()).filter(|s| !s.is_empty());
-        let mut ex = Extracted {
+        Extracted {
             at: cell(self.time).and_then(|t| parse_timestamp(t, tz)),
-            station: cell(self.station).map(str::to_string),
+            station: cell(self.station).map(Cow::Borrowed),
             dir: cell(self.direction).map_or(DirHint::None, direction_word),
-            action_hint: cell(self.action).map(|a| split_action_suffix(a).0.to_string()),
+            action_hint: cell(self.action).map(|a| Cow::Borrowed(split_action_suffix(a).0)),
             frame: Err(String::new()),
-        };
+        }
+    }
+
+    /// Read one record's cells onto the caller's tape, borrowing them.
+    pub fn extract_cells_in<'a>(&self, cells: &[&'a str], tz: Tz, tape: &'a mut Vec<Node>) -> Extracted<'a> {
+        let mut ex = self.head(cells, tz);
         ex.frame = match &self.body {
             Body::Frame(c) => match cells.get(*c).map(|s| s.trim()) {
-                Some(text) if !text.is_empty() => parse_frame(text).map_err(|e| e.to_string()),
+                Some(text) if !text.is_empty() => parse_frame_in(text, tape).map_err(|e| e.to_string()),
                 _ => Err("the frame column is empty".to_string()),
             },
             Body::Split { id, payload, kind } => self.rebuild(cells, *id, *payload, *kind, ex.dir),
@@ -255,24 +262,29 @@ impl CsvLayout {
     }
 
     /// The answer in the row's second frame column, when there is one.
-    pub fn extract_answer_cells(&self, cells: &[&str], tz: Tz) -> Option<Extracted> {
+    pub fn extract_answer_cells_in<'a>(
+        &self,
+        cells: &[&'a str],
+        tz: Tz,
+        tape: &'a mut Vec<Node>,
+    ) -> Option<Extracted<'a>> {
         let text = cells.get(self.answer?)?.trim();
         if !text.contains('[') {
             return None;
         }
-        let mut ex = self.extract_cells(cells, tz);
+        let mut ex = self.head(cells, tz);
         ex.dir = match ex.dir {
             DirHint::Abs(d) => DirHint::Abs(d.reverse()),
             DirHint::In => DirHint::Out,
             DirHint::Out => DirHint::In,
             DirHint::None => DirHint::None,
         };
-        ex.frame = parse_frame(text).map_err(|e| e.to_string());
+        ex.frame = parse_frame_in(text, tape).map_err(|e| e.to_string());
         Some(ex)
     }
 
     /// Every message of one raw record: the request, and the answer when the row holds it too.
-    pub fn extract_raw_all(&self, raw: &str, tz: Tz) -> Vec<Extracted> {
+    pub fn extract_raw_all(&self, raw: &str, tz: Tz) -> Vec<Extracted<'static>> {
         let mut rdr = csv::ReaderBuilder::new()
             .delimiter(self.delimiter)
             .has_headers(false)
@@ -281,8 +293,8 @@ impl CsvLayout {
         match rdr.records().next() {
             Some(Ok(rec)) => {
                 let cells: Vec<&str> = rec.iter().collect();
-                let mut all = vec![self.extract_cells(&cells, tz)];
-                all.extend(self.extract_answer_cells(&cells, tz));
+                let mut all = vec![with_tape(|t| self.extract_cells_in(&cells, tz, t).into_owned())];
+                all.extend(with_tape(|t| self.extract_answer_cells_in(&cells, tz, t).map(Extracted::into_owned)));
                 all
             }
             _ => vec![Extracted::unparsed("not a CSV record")],
@@ -290,7 +302,7 @@ impl CsvLayout {
     }
 
     /// Read one raw record's request (for re-reading a message from its span).
-    pub fn extract_raw(&self, raw: &str, tz: Tz) -> Extracted {
+    pub fn extract_raw(&self, raw: &str, tz: Tz) -> Extracted<'static> {
         self.extract_raw_all(raw, tz).swap_remove(0)
     }
 
@@ -301,7 +313,7 @@ impl CsvLayout {
         payload: usize,
         kind: Option<usize>,
         dir: DirHint,
-    ) -> Result<super::frame::Frame, String> {
+    ) -> Result<super::frame::Frame<'static>, String> {
         let get = |c: usize| cells.get(c).map(|s| s.trim()).unwrap_or("");
         let uid = get(id);
         if uid.is_empty() {

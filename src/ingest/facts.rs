@@ -32,7 +32,7 @@ pub enum Slot {
     Unreadable,
 }
 
-const SLOTS: usize = 12;
+pub const SLOTS: usize = 12;
 const ABSENT: (u32, u32) = (u32::MAX, 0);
 
 impl Texts {
@@ -47,7 +47,12 @@ impl Texts {
     }
 
     pub fn get(&self, slot: Slot) -> Option<&str> {
-        let (a, b) = self.spans[slot as usize];
+        self.get_index(slot as usize)
+    }
+
+    /// The text of the slot numbered `slot`.
+    pub fn get_index(&self, slot: usize) -> Option<&str> {
+        let (a, b) = self.spans[slot];
         (a != u32::MAX).then(|| &self.buf[a as usize..b as usize])
     }
 
@@ -87,6 +92,17 @@ impl Default for RawFacts {
 }
 
 impl RawFacts {
+    /// Empty again, keeping the buffers' room.
+    pub fn clear(&mut self) {
+        self.texts.buf.clear();
+        self.texts.spans = [ABSENT; SLOTS];
+        self.connector = NO_INT;
+        self.transaction = NO_INT;
+        self.value = NO_INT;
+        self.time = NO_TIME;
+        self.readings.clear();
+    }
+
     pub fn text(&self, slot: Slot) -> Option<&str> {
         self.texts.get(slot)
     }

@@ -8,6 +8,7 @@
 use super::json::{self, Doc, Json, Tape};
 use super::nesting::{Event, Nesting};
 use serde_json::Value;
+use std::borrow::Cow;
 
 /// The three OCPP-J message types.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -28,22 +29,75 @@ impl MsgKind {
     }
 }
 
-/// A parsed frame. The payload is owned only while the record is being read.
+/// A parsed frame. While a file is loaded it borrows the record text and
+/// the tape it was read onto (no copy per message); [`Frame::into_owned`]
+/// makes one that stands alone, as [`parse_frame`] returns.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Frame {
+pub struct Frame<'a> {
     pub kind: MsgKind,
-    pub unique_id: String,
+    pub unique_id: Cow<'a, str>,
     /// The action of a CALL.
-    pub action: Option<String>,
+    pub action: Option<Cow<'a, str>>,
     /// CALLERROR errorCode and errorDescription.
-    pub error_code: Option<String>,
-    pub error_description: Option<String>,
+    pub error_code: Option<Cow<'a, str>>,
+    pub error_description: Option<Cow<'a, str>>,
     /// CALL / CALLRESULT payload, CALLERROR errorDetails (`null` is read as `{}`).
-    pub payload: Doc,
+    pub payload: Payload<'a>,
     /// Framing deviations worth reporting (numeric uniqueId, details not an object...).
     pub deviations: Vec<String>,
     /// True when typographic quotes or invisible characters had to be repaired.
     pub repaired: bool,
+}
+
+/// A frame's payload: a value of the tape it was read onto, or its own copy.
+#[derive(Clone, Debug)]
+pub enum Payload<'a> {
+    Tape(Json<'a>),
+    Own(Doc),
+}
+
+impl Payload<'_> {
+    pub fn root(&self) -> Json<'_> {
+        match self {
+            Payload::Tape(j) => *j,
+            Payload::Own(d) => d.root(),
+        }
+    }
+
+    pub fn to_value(&self) -> Value {
+        self.root().to_value()
+    }
+
+    /// `{}`
+    fn empty() -> Payload<'static> {
+        Payload::Own(Doc::default())
+    }
+}
+
+impl PartialEq for Payload<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.root().raw() == other.root().raw()
+    }
+}
+
+impl Frame<'_> {
+    /// The same frame, owning all its parts.
+    pub fn into_owned(self) -> Frame<'static> {
+        let own = |c: Cow<'_, str>| Cow::Owned(c.into_owned());
+        Frame {
+            kind: self.kind,
+            unique_id: own(self.unique_id),
+            action: self.action.map(own),
+            error_code: self.error_code.map(own),
+            error_description: self.error_description.map(own),
+            payload: match self.payload {
+                Payload::Tape(j) => Payload::Own(Doc::copy_of(j)),
+                Payload::Own(d) => Payload::Own(d),
+            },
+            deviations: self.deviations,
+            repaired: self.repaired,
+        }
+    }
 }
 
 /// Why a candidate frame could not be read.
@@ -88,32 +142,71 @@ fn is_invisible(c: char) -> bool {
 }
 
 /// Parse frame text. Strict JSON first, then one repair attempt.
-pub fn parse_frame(text: &str) -> Result<Frame, FrameError> {
-    TAPE.with_borrow_mut(|nodes| match json::parse_into(text, nodes) {
+pub fn parse_frame(text: &str) -> Result<Frame<'static>, FrameError> {
+    with_tape(|nodes| parse_frame_in(text, nodes).map(Frame::into_owned))
+}
+
+/// [`parse_frame`] onto the caller's tape: the frame borrows `text` and the
+/// tape (a repaired frame owns its parts, as the repaired text is its own).
+pub fn parse_frame_in<'a>(text: &'a str, nodes: &'a mut Vec<json::Node>) -> Result<Frame<'a>, FrameError> {
+    match json::parse_into(text, nodes) {
         Ok(()) => from_tape(Tape { text, nodes }.root(), false),
         Err(strict_err) => {
             let needs_repair = text.chars().any(|c| TYPO_QUOTES.contains(&c) || is_invisible(c));
             if needs_repair {
                 if let Some(fixed) = repair_quotes(text) {
                     if json::parse_into(&fixed, nodes).is_ok() {
-                        return from_tape(Tape { text: &fixed, nodes }.root(), true);
+                        return from_tape(Tape { text: &fixed, nodes }.root(), true).map(Frame::into_owned);
                     }
                 }
             }
             Err(FrameError::NotJson(strict_err.to_string()))
         }
-    })
+    }
 }
 
 /// Read the frame at the start of `text` when it is strict JSON, whatever
 /// follows it; returns the frame (or why it is not one) and its length.
 /// `None` when the text needs the slower path (repair, an unclosed frame).
-pub fn parse_frame_prefix(text: &str) -> Option<(Result<Frame, FrameError>, usize)> {
-    TAPE.with_borrow_mut(|nodes| {
+pub fn parse_frame_prefix(text: &str) -> Option<(Result<Frame<'static>, FrameError>, usize)> {
+    with_tape(|nodes| {
         let end = json::parse_prefix_into(text, nodes)?;
-        Some((from_tape(Tape { text: &text[..end], nodes }.root(), false), end))
+        Some((from_tape(Tape { text: &text[..end], nodes }.root(), false).map(Frame::into_owned), end))
     })
 }
+
+/// A frame that starts a text record's body and may be followed by other
+/// text: strict JSON first, then up to its closing bracket (repaired when it
+/// has to be), then the whole body. The error is the row's reason.
+pub fn parse_body_in<'a>(body: &'a str, nodes: &'a mut Vec<json::Node>) -> Result<Frame<'a>, String> {
+    if let Some(end) = json::parse_prefix_into(body, nodes) {
+        return from_tape(Tape { text: &body[..end], nodes }.root(), false).map_err(|e| e.to_string());
+    }
+    match frame_end(body) {
+        Ok(end) => parse_frame_in(&body[..end], nodes).map_err(|e| e.to_string()),
+        Err(_) => parse_frame_in(body.trim_end(), nodes)
+            .map_err(|_| "frame is cut off (its brackets never close)".to_string()),
+    }
+}
+
+/// The thread's tape, reused from frame to frame; a tape grown by a huge
+/// frame is let go afterwards, so a one-off does not hold its memory.
+pub fn with_tape<R>(f: impl FnOnce(&mut Vec<json::Node>) -> R) -> R {
+    TAPE.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut nodes) => {
+            let r = f(&mut nodes);
+            if nodes.capacity() > KEPT_NODES {
+                *nodes = Vec::new();
+            }
+            r
+        }
+        // already lent further up this thread's stack: a tape of its own
+        Err(_) => f(&mut Vec::new()),
+    })
+}
+
+/// A tape larger than this many nodes is not kept for the next frame.
+pub const KEPT_NODES: usize = 1 << 16;
 
 std::thread_local! {
     /// The tape of the frame being read, reused from frame to frame.
@@ -175,31 +268,30 @@ fn closes_here(chars: &[char], from: usize) -> bool {
 }
 
 /// Read an already parsed JSON value as a frame.
-pub fn frame_from_value(v: Value) -> Result<Frame, FrameError> {
+pub fn frame_from_value(v: Value) -> Result<Frame<'static>, FrameError> {
     let text = v.to_string();
     let mut nodes = Vec::new();
     json::parse_into(&text, &mut nodes).map_err(|e| FrameError::NotJson(e.to_string()))?;
-    from_tape(Tape { text: &text, nodes: &nodes }.root(), false)
+    from_tape(Tape { text: &text, nodes: &nodes }.root(), false).map(Frame::into_owned)
 }
 
-fn from_tape(v: Json<'_>, repaired: bool) -> Result<Frame, FrameError> {
+fn from_tape(v: Json<'_>, repaired: bool) -> Result<Frame<'_>, FrameError> {
     if !v.is_array() {
         return Err(FrameError::NotAnArray);
     }
-    let items: Vec<Json> = v.elements().collect();
-    let type_text = items.first().map(|t| {
-        if t.is_string() {
-            t.as_str().unwrap_or_default().trim().to_string()
-        } else {
-            t.raw().to_string()
-        }
-    });
-    let kind = match (items.first(), type_text.as_deref()) {
-        (None, _) => return Err(FrameError::NotAnArray),
-        (Some(t), Some("2")) if t.is_number() || t.is_string() => MsgKind::Call,
-        (Some(t), Some("3")) if t.is_number() || t.is_string() => MsgKind::Result,
-        (Some(t), Some("4")) if t.is_number() || t.is_string() => MsgKind::Error,
-        (Some(other), _) => return Err(FrameError::UnknownType(short(&other.to_value()))),
+    // a frame has at most five elements: keep the first six, count them all
+    let mut items: [Option<Json>; 6] = [None; 6];
+    for (slot, e) in items.iter_mut().zip(v.elements()) {
+        *slot = Some(e);
+    }
+    let count = v.len();
+    let Some(first) = items[0] else { return Err(FrameError::NotAnArray) };
+    let type_text: Cow<str> = if first.is_string() { first.as_str().unwrap_or_default() } else { first.raw().into() };
+    let kind = match type_text.trim() {
+        "2" if first.is_number() || first.is_string() => MsgKind::Call,
+        "3" if first.is_number() || first.is_string() => MsgKind::Result,
+        "4" if first.is_number() || first.is_string() => MsgKind::Error,
+        _ => return Err(FrameError::UnknownType(short(&first.to_value()))),
     };
     let want = match kind {
         MsgKind::Call => 4,
@@ -207,21 +299,23 @@ fn from_tape(v: Json<'_>, repaired: bool) -> Result<Frame, FrameError> {
         MsgKind::Error => 5,
     };
     let mut deviations = Vec::new();
-    if items[0].is_string() {
+    if first.is_string() {
         deviations.push("message type id written as a string".to_string());
     }
     // A missing errorDetails is a common, harmless deviation; anything else is malformed.
-    let details_missing = kind == MsgKind::Error && items.len() == 4;
+    let details_missing = kind == MsgKind::Error && count == 4;
     if details_missing {
         deviations.push("CALLERROR without errorDetails".to_string());
-    } else if items.len() != want {
-        return Err(FrameError::WrongLength { kind, got: items.len() });
+    } else if count != want {
+        return Err(FrameError::WrongLength { kind, got: count });
     }
-    let unique_id = if items[1].is_string() {
-        items[1].as_str().unwrap_or_default().into_owned()
-    } else if items[1].is_number() {
+    let item = |i: usize| items[i].expect("length checked");
+    let id = item(1);
+    let unique_id: Cow<str> = if id.is_string() {
+        id.as_str().unwrap_or_default()
+    } else if id.is_number() {
         deviations.push("uniqueId is a number, not a string".to_string());
-        items[1].number().map(|n| n.to_string()).unwrap_or_else(|| items[1].raw().to_string())
+        id.number().map_or_else(|| id.raw().into(), |n| n.to_string().into())
     } else {
         return Err(FrameError::BadUniqueId);
     };
@@ -231,44 +325,44 @@ fn from_tape(v: Json<'_>, repaired: bool) -> Result<Frame, FrameError> {
         action: None,
         error_code: None,
         error_description: None,
-        payload: Doc::default(),
+        payload: Payload::empty(),
         deviations,
         repaired,
     };
     match kind {
-        MsgKind::Call => match items[2].as_str() {
-            Some(a) => frame.action = Some(a.into_owned()),
+        MsgKind::Call => match item(2).as_str() {
+            Some(a) => frame.action = Some(a),
             None => return Err(FrameError::BadAction),
         },
         MsgKind::Result => {}
         MsgKind::Error => {
-            frame.error_code = Some(string_or_text(items[2]));
-            frame.error_description = Some(string_or_text(items[3]));
+            frame.error_code = Some(string_or_text(item(2)));
+            frame.error_description = Some(string_or_text(item(3)));
         }
     }
-    let payload = if details_missing { None } else { items.last().copied() };
-    frame.payload = match payload {
-        None => Doc::default(),
-        Some(p) if p.is_null() => Doc::default(),
+    let payload = if details_missing { None } else { Some(item(count - 1)) };
+    match payload {
+        None => {}
+        Some(p) if p.is_null() => {}
         Some(p) if p.is_string() && kind == MsgKind::Error => {
             frame.deviations.push("errorDetails is a string, not an object".to_string());
             let s = p.as_str().unwrap_or_default().into_owned();
-            Doc::parse(s.clone()).unwrap_or_else(|_| Doc::from_value(&Value::String(s)))
+            frame.payload = Payload::Own(Doc::parse(s.clone()).unwrap_or_else(|_| Doc::from_value(&Value::String(s))));
         }
-        Some(p) => Doc::copy_of(p),
-    };
+        Some(p) => frame.payload = Payload::Tape(p),
+    }
     if frame.unique_id.is_empty() {
         frame.deviations.push("empty uniqueId".to_string());
-    } else if frame.unique_id.chars().count() > 36 {
+    } else if frame.unique_id.len() > 36 && frame.unique_id.chars().count() > 36 {
         frame.deviations.push("uniqueId longer than 36 characters".to_string());
     }
     Ok(frame)
 }
 
-fn string_or_text(v: Json<'_>) -> String {
+fn string_or_text(v: Json<'_>) -> Cow<'_, str> {
     match v.as_str() {
-        Some(s) => s.into_owned(),
-        None => v.to_value().to_string(),
+        Some(s) => s,
+        None => v.to_value().to_string().into(),
     }
 }
 
@@ -359,7 +453,7 @@ mod tests {
     #[test]
     fn parses_the_three_types() {
         let c = parse_frame(r#"[2,"a1","Heartbeat",{}]"#).unwrap();
-        assert_eq!((c.kind, c.action.as_deref(), c.unique_id.as_str()), (MsgKind::Call, Some("Heartbeat"), "a1"));
+        assert_eq!((c.kind, c.action.as_deref(), c.unique_id.as_ref()), (MsgKind::Call, Some("Heartbeat"), "a1"));
         let r = parse_frame(r#"[3, "a1", {"currentTime": "2025-01-01T00:00:00Z"}]"#).unwrap();
         assert_eq!(r.kind, MsgKind::Result);
         assert_eq!(r.payload.to_value()["currentTime"], "2025-01-01T00:00:00Z");

@@ -208,7 +208,7 @@ pub fn is_station_key(key: &str) -> bool {
 /// The station named in a log line's prefix: `chargeBoxId=X`, `[CP-0001]`,
 /// `ocpp:Gresgying01: receive`, `/ocpp/X`. Runs for every line: no allocation
 /// until a station is found.
-pub fn scan_prefix_station(prefix: &str) -> Option<String> {
+pub fn scan_prefix_station(prefix: &str) -> Option<&str> {
     let b = prefix.as_bytes();
     // key=value (or key:value for the known keys)
     for part in prefix.split(|c: char| c.is_whitespace() || matches!(c, ',' | '[' | ']' | ';')) {
@@ -216,7 +216,7 @@ pub fn scan_prefix_station(prefix: &str) -> Option<String> {
             let (k, v) = (&part[..sep], &part[sep + 1..]);
             let v = v.trim_matches(|c: char| c == '"' || c == '\'' || c == ',');
             if is_station_key(k) && is_identifier(v) {
-                return Some(v.to_string());
+                return Some(v);
             }
         }
     }
@@ -229,7 +229,7 @@ pub fn scan_prefix_station(prefix: &str) -> Option<String> {
             let before = &prefix[..colon];
             let id = before.rsplit([':', ' ', '[', ']']).next().unwrap_or("");
             if is_identifier(id) && !is_logger_word(id) {
-                return Some(id.to_string());
+                return Some(id);
             }
         }
     }
@@ -238,7 +238,7 @@ pub fn scan_prefix_station(prefix: &str) -> Option<String> {
         let rest = &prefix[p + 6..];
         let end = rest.find(|c: char| c.is_whitespace() || matches!(c, ']' | ',' | '/' | '"')).unwrap_or(rest.len());
         if is_identifier(&rest[..end]) {
-            return Some(rest[..end].to_string());
+            return Some(&rest[..end]);
         }
     }
     // a bracketed token with a digit that is not a timestamp, thread or level
@@ -253,7 +253,7 @@ pub fn scan_prefix_station(prefix: &str) -> Option<String> {
             && !is_logger_word(token)
             && crate::ingest::timestamp::scan_timestamp(token, chrono_tz::UTC).is_none()
         {
-            return Some(token.to_string());
+            return Some(token);
         }
         rest = &after[close + 1..];
     }
@@ -310,14 +310,13 @@ mod tests {
 
     #[test]
     fn prefix_stations() {
-        assert_eq!(scan_prefix_station("2025-08-14 11:40:44.123 [CP-0001] <- ").as_deref(), Some("CP-0001"));
-        assert_eq!(scan_prefix_station("INFO:ocpp:Gresgying01: receive message ").as_deref(), Some("Gresgying01"));
+        assert_eq!(scan_prefix_station("2025-08-14 11:40:44.123 [CP-0001] <- "), Some("CP-0001"));
+        assert_eq!(scan_prefix_station("INFO:ocpp:Gresgying01: receive message "), Some("Gresgying01"));
         assert_eq!(
-            scan_prefix_station("[pool-2-thread-1] WebSocketLogger - [chargeBoxId=X12, sessionId=abc] Received: ")
-                .as_deref(),
+            scan_prefix_station("[pool-2-thread-1] WebSocketLogger - [chargeBoxId=X12, sessionId=abc] Received: "),
             Some("X12")
         );
         assert_eq!(scan_prefix_station("[2026-03-13T05:01:20.643Z] %c[OCPPClient] >> message sent: "), None);
-        assert_eq!(scan_prefix_station("ws://host/ocpp/CP77 >> ").as_deref(), Some("CP77"));
+        assert_eq!(scan_prefix_station("ws://host/ocpp/CP77 >> "), Some("CP77"));
     }
 }

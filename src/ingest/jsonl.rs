@@ -32,7 +32,7 @@ fn is_time_key(key: &str) -> bool {
 const DIR_KEYS: [&str; 6] = ["direction", "dir", "flow", "msgflow", "origin", "way"];
 const FRAME_KEYS: [&str; 7] = ["frame", "message", "msg", "raw", "ocpp", "data", "body"];
 
-pub fn extract(raw: &str, tz: Tz) -> Extracted {
+pub fn extract(raw: &str, tz: Tz) -> Extracted<'static> {
     let line = raw.trim().trim_start_matches('\u{FEFF}');
     let obj = match serde_json::from_str::<Value>(line) {
         Ok(Value::Object(o)) => o,
@@ -63,7 +63,7 @@ pub fn extract(raw: &str, tz: Tz) -> Extracted {
         } else if ex.station.is_none() && is_station_key(&key) {
             if let Value::String(s) = v {
                 if !s.is_empty() {
-                    ex.station = Some(s.clone());
+                    ex.station = Some(s.clone().into());
                 }
             }
         } else if ex.dir == DirHint::None && DIR_KEYS.contains(&key.as_str()) {
@@ -75,7 +75,7 @@ pub fn extract(raw: &str, tz: Tz) -> Extracted {
     ex
 }
 
-fn find_frame(obj: &Map<String, Value>) -> Result<Frame, String> {
+fn find_frame(obj: &Map<String, Value>) -> Result<Frame<'static>, String> {
     // 1. a field holding the frame array
     let mut first_err = None;
     let mut keys: Vec<&String> = obj.keys().collect();
@@ -109,7 +109,7 @@ fn find_frame(obj: &Map<String, Value>) -> Result<Frame, String> {
 }
 
 /// `{"messageType":"CALL","messageId":"..","action":"..","payload":{..}}` and similar.
-fn rebuild(obj: &Map<String, Value>) -> Option<Frame> {
+fn rebuild(obj: &Map<String, Value>) -> Option<Frame<'static>> {
     let get = |names: &[&str]| -> Option<&Value> {
         obj.iter().find(|(k, _)| names.iter().any(|n| k.eq_ignore_ascii_case(n))).map(|(_, v)| v)
     };
@@ -184,7 +184,7 @@ mod tests {
             chrono_tz::UTC,
         );
         let f = ex.frame.unwrap();
-        assert_eq!((f.kind, f.unique_id.as_str()), (MsgKind::Call, "9"));
+        assert_eq!((f.kind, f.unique_id.as_ref()), (MsgKind::Call, "9"));
         assert_eq!(f.payload.to_value()["idTag"], "X");
     }
 

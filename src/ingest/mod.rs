@@ -14,39 +14,54 @@ pub mod timestamp;
 
 use crate::analysis::schema::{check_request, Violation};
 use crate::store::{LogStore, StoreBuilder};
+use crate::store::{MeterReading, NO_INT};
 use crate::store::{Uid, NO_TIME};
 use chrono_tz::Tz;
 use csv_layout::CsvLayout;
+use facts::SLOTS;
 use facts::{RawFacts, Slot};
 use frame::{Frame, MsgKind};
 use hints::DirHint;
-use json::Doc;
 use rayon::prelude::*;
 pub use source::InputError;
 use source::{open_input, SpanReader};
+use std::borrow::Cow;
 use std::io::Read;
 use timestamp::Millis;
 
-/// What one record says, before interning.
+/// What one record says, before interning. While a file is loaded it
+/// borrows the record's text and the tape its frame was read onto.
 #[derive(Debug)]
-pub struct Extracted {
+pub struct Extracted<'a> {
     pub at: Option<Millis>,
-    pub station: Option<String>,
+    pub station: Option<Cow<'a, str>>,
     pub dir: DirHint,
     /// An action named by the layout (CSV action column), used for answers that lack one.
-    pub action_hint: Option<String>,
-    pub frame: Result<Frame, String>,
+    pub action_hint: Option<Cow<'a, str>>,
+    pub frame: Result<Frame<'a>, String>,
 }
 
-impl Default for Extracted {
+impl Default for Extracted<'_> {
     fn default() -> Self {
         Extracted { at: None, station: None, dir: DirHint::None, action_hint: None, frame: Err(String::new()) }
     }
 }
 
-impl Extracted {
-    pub fn unparsed(reason: &str) -> Extracted {
+impl Extracted<'_> {
+    pub fn unparsed(reason: &str) -> Extracted<'static> {
         Extracted { frame: Err(reason.to_string()), ..Extracted::default() }
+    }
+
+    /// The same record, owning all its parts.
+    pub fn into_owned(self) -> Extracted<'static> {
+        let own = |c: Cow<'_, str>| Cow::Owned(c.into_owned());
+        Extracted {
+            at: self.at,
+            station: self.station.map(own),
+            dir: self.dir,
+            action_hint: self.action_hint.map(own),
+            frame: self.frame.map(Frame::into_owned),
+        }
     }
 }
 
@@ -73,7 +88,7 @@ impl Layout {
     }
 
     /// Every message of one raw record (a CSV row may hold a request and its answer).
-    pub fn extract_all(&self, raw: &str, tz: Tz) -> Vec<Extracted> {
+    pub fn extract_all(&self, raw: &str, tz: Tz) -> Vec<Extracted<'static>> {
         match self {
             Layout::Csv(c) => c.extract_raw_all(raw, tz),
             _ => vec![self.extract(raw, tz)],
@@ -81,9 +96,14 @@ impl Layout {
     }
 
     /// Read one raw record; the same code path as loading.
-    pub fn extract(&self, raw: &str, tz: Tz) -> Extracted {
+    pub fn extract(&self, raw: &str, tz: Tz) -> Extracted<'static> {
+        frame::with_tape(|tape| self.extract_in(raw, tz, tape).into_owned())
+    }
+
+    /// [`Layout::extract`] onto the caller's tape, borrowing the record.
+    pub fn extract_in<'a>(&self, raw: &'a str, tz: Tz, tape: &'a mut Vec<json::Node>) -> Extracted<'a> {
         match self {
-            Layout::Text => text::extract(raw, tz),
+            Layout::Text => text::extract_in(raw, tz, tape),
             Layout::Jsonl | Layout::JsonArray => jsonl::extract(raw, tz),
             Layout::Csv(c) => c.extract_raw(raw, tz),
         }
@@ -155,21 +175,16 @@ pub fn load(inputs: &[String], opts: LoadOptions, progress: Progress) -> Result<
         let stream = std::io::Cursor::new(head).chain(reader);
         let base = done;
         let report = |n: u64| progress(base + n, total);
-        // the store takes parsed batches on its own thread while the next batch
-        // is parsed; emptied batches come back to be filled again
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Parsed>>(2);
-        let (back_tx, back_rx) = std::sync::mpsc::channel::<Vec<Parsed>>();
+        // the store takes parsed records on its own thread while the next ones are parsed
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Delivery>(2);
         let file_no = file_idx as u16;
         let result = std::thread::scope(|scope| {
             let pusher = scope.spawn(|| {
-                for mut batch in rx {
-                    for p in batch.drain(..) {
-                        builder.push(file_no, p);
-                    }
-                    let _ = back_tx.send(batch);
+                for delivery in rx {
+                    delivery.for_each(|batch, rec| builder.push(file_no, batch, rec));
                 }
             });
-            let mut pipe = Pipe { tx, back: back_rx };
+            let mut pipe = Pipe { tx };
             let result = match &layout {
                 Layout::Csv(c) => read_csv(stream, c, opts.source_tz, &report, &mut pipe),
                 _ => read_lines(stream, &layout, opts.source_tz, &report, &mut pipe),
@@ -256,9 +271,18 @@ pub fn sniff(head: &[u8]) -> Layout {
         .map_or(Layout::Text, |(l, _)| Layout::Csv(l))
 }
 
-/// A record read and parsed, ready for the store: kept small, as batches of
-/// them travel between threads.
-pub struct Parsed {
+/// Records read by one task of the parallel pass, in file order. A record
+/// holds no allocation of its own: its short texts and meter readings lie in
+/// the batch's buffers, so reading a record allocates nothing.
+#[derive(Default)]
+pub struct Batch {
+    pub recs: Vec<Rec>,
+    texts: String,
+    readings: Vec<MeterReading>,
+}
+
+/// A record read and parsed, ready for the store.
+pub struct Rec {
     pub offset: u64,
     pub line: u32,
     pub len: u32,
@@ -269,83 +293,197 @@ pub struct Parsed {
     pub dir: DirHint,
     pub repaired: bool,
     pub uid: Uid,
-    /// The payload's facts, and the station, action and action hint texts.
-    pub facts: RawFacts,
-    /// A CALLRESULT's payload, kept until pairing tells which schema applies.
-    pub answer: Option<Box<Doc>>,
+    /// The payload's facts, and the station, action and action hint texts
+    /// (spans in the batch's texts).
+    texts: [(u32, u32); SLOTS],
+    pub connector: i64,
+    pub transaction: i64,
+    pub value: i64,
+    pub time: Millis,
+    readings: (u32, u32),
+    /// A CALLRESULT's payload text, kept until pairing tells which schema applies.
+    answer: (u32, u32),
     /// Schema violations of a CALL and framing deviations (both rare).
     pub notes: Option<Box<(Vec<Violation>, Vec<String>)>>,
 }
 
-fn parse_record(line: u32, offset: u64, raw: &str, layout: &Layout, tz: Tz) -> Parsed {
-    let ex = layout.extract(raw, tz);
-    finish_record(line, offset, raw.len(), ex)
-}
+const NO_SPAN: (u32, u32) = (u32::MAX, 0);
 
-fn finish_record(line: u32, offset: u64, len: usize, ex: Extracted) -> Parsed {
-    let mut facts = RawFacts::default();
-    if let Some(station) = &ex.station {
-        facts.texts.set(Slot::Station, station);
+impl Batch {
+    pub fn text(&self, rec: &Rec, slot: Slot) -> Option<&str> {
+        self.span(rec.texts[slot as usize])
     }
-    if let Some(hint) = &ex.action_hint {
-        facts.texts.set(Slot::ActionHint, hint);
+
+    fn span(&self, (a, b): (u32, u32)) -> Option<&str> {
+        (a != u32::MAX).then(|| &self.texts[a as usize..b as usize])
     }
-    let mut p = Parsed {
-        offset,
-        line,
-        len: len.min(u32::MAX as usize) as u32,
-        at: ex.at.unwrap_or(NO_TIME),
-        kind: None,
-        dir: ex.dir,
-        repaired: false,
-        uid: Uid(0),
-        facts,
-        answer: None,
-        notes: None,
-    };
-    let frame = match ex.frame {
-        Ok(frame) => frame,
-        Err(reason) => {
-            p.facts.texts.set(Slot::Unreadable, &reason);
-            return p;
+
+    pub fn readings(&self, rec: &Rec) -> &[MeterReading] {
+        &self.readings[rec.readings.0 as usize..rec.readings.1 as usize]
+    }
+
+    /// The CALLRESULT payload of a record, when it is a non-empty object.
+    pub fn answer(&self, rec: &Rec) -> Option<&str> {
+        self.span(rec.answer)
+    }
+
+    /// True when the payload gave no fact at all.
+    pub fn no_facts(&self, rec: &Rec) -> bool {
+        rec.texts[..Slot::Station as usize].iter().all(|s| s.0 == u32::MAX)
+            && rec.connector == NO_INT
+            && rec.transaction == NO_INT
+            && rec.value == NO_INT
+            && rec.time == NO_TIME
+            && rec.readings.0 == rec.readings.1
+    }
+
+    fn put(&mut self, text: &str) -> (u32, u32) {
+        let start = self.texts.len() as u32;
+        self.texts.push_str(text);
+        (start, self.texts.len() as u32)
+    }
+
+    /// Read one record (the same code path as [`Layout::extract`]) into the batch.
+    fn read(&mut self, line: u32, offset: u64, raw: &str, layout: &Layout, tz: Tz) {
+        frame::with_tape(|tape| {
+            let ex = layout.extract_in(raw, tz, tape);
+            self.push(line, offset, raw.len(), ex);
+        })
+    }
+
+    /// Add a record from what its layout extracted.
+    fn push(&mut self, line: u32, offset: u64, len: usize, ex: Extracted<'_>) {
+        SCRATCH.with_borrow_mut(|f| self.push_with(line, offset, len, ex, f))
+    }
+
+    fn push_with(&mut self, line: u32, offset: u64, len: usize, ex: Extracted<'_>, f: &mut RawFacts) {
+        f.clear();
+        if let Some(station) = &ex.station {
+            f.texts.set(Slot::Station, station);
         }
-    };
-    p.kind = Some(frame.kind);
-    p.repaired = frame.repaired;
-    p.uid = Uid::of(&frame.unique_id);
-    if let Some(action) = &frame.action {
-        p.facts.texts.set(Slot::Action, action);
+        if let Some(hint) = &ex.action_hint {
+            f.texts.set(Slot::ActionHint, hint);
+        }
+        let mut rec = Rec {
+            offset,
+            line,
+            len: len.min(u32::MAX as usize) as u32,
+            at: ex.at.unwrap_or(NO_TIME),
+            kind: None,
+            dir: ex.dir,
+            repaired: false,
+            uid: Uid(0),
+            texts: [NO_SPAN; SLOTS],
+            connector: NO_INT,
+            transaction: NO_INT,
+            value: NO_INT,
+            time: NO_TIME,
+            readings: (0, 0),
+            answer: NO_SPAN,
+            notes: None,
+        };
+        match ex.frame {
+            Err(reason) => f.texts.set(Slot::Unreadable, &reason),
+            Ok(frame) => {
+                rec.kind = Some(frame.kind);
+                rec.repaired = frame.repaired;
+                rec.uid = Uid::of(&frame.unique_id);
+                if let Some(action) = &frame.action {
+                    f.texts.set(Slot::Action, action);
+                }
+                facts::extract_into(&frame, f);
+                let violations = match (&frame.action, frame.kind) {
+                    (Some(action), MsgKind::Call) => check_request(action, frame.payload.root()),
+                    _ => Vec::new(),
+                };
+                if !violations.is_empty() || !frame.deviations.is_empty() {
+                    rec.notes = Some(Box::new((violations, frame.deviations)));
+                }
+                let payload = frame.payload.root();
+                if frame.kind == MsgKind::Result && payload.is_object() && !payload.is_empty() {
+                    rec.answer = self.put(payload.raw());
+                }
+            }
+        }
+        for (slot, span) in rec.texts.iter_mut().enumerate() {
+            if let Some(text) = f.texts.get_index(slot) {
+                *span = self.put(text);
+            }
+        }
+        rec.connector = f.connector;
+        rec.transaction = f.transaction;
+        rec.value = f.value;
+        rec.time = f.time;
+        let start = self.readings.len() as u32;
+        self.readings.extend_from_slice(&f.readings);
+        rec.readings = (start, self.readings.len() as u32);
+        self.recs.push(rec);
     }
-    facts::extract_into(&frame, &mut p.facts);
-    let violations = match (&frame.action, frame.kind) {
-        (Some(action), MsgKind::Call) => check_request(action, frame.payload.root()),
-        _ => Vec::new(),
-    };
-    if !violations.is_empty() || !frame.deviations.is_empty() {
-        p.notes = Some(Box::new((violations, frame.deviations)));
-    }
-    let payload = frame.payload.root();
-    if frame.kind == MsgKind::Result && payload.is_object() && !payload.is_empty() {
-        p.answer = Some(Box::new(frame.payload));
-    }
-    p
 }
 
-/// Parsed batches on their way to the store builder. Batches are recycled:
-/// a fresh 10 MB buffer per batch would cost a page fault for every page.
+std::thread_local! {
+    /// The facts of the record being read, reused from record to record.
+    static SCRATCH: std::cell::RefCell<RawFacts> = std::cell::RefCell::new(RawFacts::default());
+}
+
+/// Parsed records on their way to the store builder, in file order: the
+/// records of `pre` (read while lines were looked at; some of them turn out
+/// not to be records) and of `post` (read once lines were grouped),
+/// interleaved as `order` says; without `order`, every record of `pre` in turn.
+#[derive(Default)]
+struct Delivery {
+    pre: Vec<Batch>,
+    post: Vec<Batch>,
+    order: Option<Vec<Src>>,
+}
+
+/// Where the next record of a [`Delivery`] comes from.
+#[derive(Clone, Copy)]
+enum Src {
+    /// The record numbered so among all of `pre`.
+    Pre(u32),
+    /// The next record of `post`.
+    Post,
+}
+
+impl Delivery {
+    fn for_each(&self, mut f: impl FnMut(&Batch, &Rec)) {
+        let Some(order) = &self.order else {
+            for b in &self.pre {
+                b.recs.iter().for_each(|r| f(b, r));
+            }
+            return;
+        };
+        let (mut pre, mut post) = (records(&self.pre), records(&self.post));
+        let mut next_pre = 0u32;
+        for src in order {
+            let item = match *src {
+                Src::Pre(k) => {
+                    let skip = (k - next_pre) as usize;
+                    next_pre = k + 1;
+                    pre.nth(skip)
+                }
+                Src::Post => post.next(),
+            };
+            if let Some((b, r)) = item {
+                f(b, r);
+            }
+        }
+    }
+}
+
+fn records(batches: &[Batch]) -> impl Iterator<Item = (&Batch, &Rec)> {
+    batches.iter().flat_map(|b| b.recs.iter().map(move |r| (b, r)))
+}
+
+/// Deliveries on their way to the store builder.
 struct Pipe {
-    tx: std::sync::mpsc::SyncSender<Vec<Parsed>>,
-    back: std::sync::mpsc::Receiver<Vec<Parsed>>,
+    tx: std::sync::mpsc::SyncSender<Delivery>,
 }
 
 impl Pipe {
-    /// An empty batch, with room from an earlier one when there is one.
-    fn empty(&self) -> Vec<Parsed> {
-        self.back.try_recv().unwrap_or_default()
-    }
-
-    fn send(&self, batch: Vec<Parsed>) {
-        let _ = self.tx.send(batch);
+    fn send(&self, d: Delivery) {
+        let _ = self.tx.send(d);
     }
 }
 
@@ -359,12 +497,12 @@ struct Line {
     end: u64,
 }
 
-/// What the parallel pass learned of a line: its role and, when the line is
-/// a whole record by itself, the record already read.
+/// What the parallel pass learned of a line: its role and whether the line,
+/// being a whole record by itself, was read already (into the line's batch).
 struct Seen {
     role: text::LineRole,
     lossy: bool,
-    parsed: Option<Parsed>,
+    read: bool,
 }
 
 fn decode(bytes: &[u8]) -> (std::borrow::Cow<'_, str>, bool) {
@@ -374,34 +512,41 @@ fn decode(bytes: &[u8]) -> (std::borrow::Cow<'_, str>, bool) {
     }
 }
 
+/// Lines handled by one task of the parallel pass.
+const LINE_CHUNK: usize = 1024;
+
 /// A text or JSON Lines line, looked at on its own (in parallel): most lines
-/// are one whole record, read here once.
-fn see_line(l: &Line, bytes: &[u8], layout: &Layout, tz: Tz) -> Seen {
+/// are one whole record, read here once into `batch`.
+fn see_line(l: &Line, bytes: &[u8], layout: &Layout, tz: Tz, batch: &mut Batch) -> Seen {
     let (text, lossy) = decode(bytes);
     if *layout == Layout::Jsonl {
         let blank = text.trim().is_empty();
-        let parsed = (!blank).then(|| parse_record(l.no, l.start, &text, layout, tz));
-        return Seen { role: text::LineRole::Context { blank }, lossy, parsed };
+        if !blank {
+            batch.read(l.no, l.start, &text, layout, tz);
+        }
+        return Seen { role: text::LineRole::Context { blank }, lossy, read: !blank };
     }
     let Some(at) = frame::find_frame_start(&text) else {
-        return Seen { role: text::no_frame_role(&text), lossy, parsed: None };
+        return Seen { role: text::no_frame_role(&text), lossy, read: false };
     };
     let role = text::frame_role(&text, at, true);
     if matches!(role, text::LineRole::FrameStart { bare: true, .. }) {
         // a bare frame may belong to the header line before it: read it later
-        return Seen { role: text::frame_role(&text, at, frame::frame_end(&text[at..]).is_ok()), lossy, parsed: None };
+        return Seen { role: text::frame_role(&text, at, frame::frame_end(&text[at..]).is_ok()), lossy, read: false };
     }
-    let parsed = parse_record(l.no, l.start, &text, layout, tz);
-    if parsed.kind.is_some() || frame::frame_end(&text[at..]).is_ok() {
-        Seen { role, lossy, parsed: Some(parsed) }
+    batch.read(l.no, l.start, &text, layout, tz);
+    let parsed = batch.recs.last().is_some_and(|r| r.kind.is_some());
+    if parsed || frame::frame_end(&text[at..]).is_ok() {
+        Seen { role, lossy, read: true }
     } else {
         // the frame goes on over further lines
-        Seen { role: text::frame_role(&text, at, false), lossy, parsed: None }
+        batch.recs.pop();
+        Seen { role: text::frame_role(&text, at, false), lossy, read: false }
     }
 }
 
 /// Text and JSON Lines: lines are looked at in parallel, grouped into
-/// records in order, and records not read yet are parsed in parallel.
+/// records in order, and records not read yet are read in parallel.
 /// Returns (rows, context lines, saw invalid UTF-8).
 fn read_lines(
     mut input: impl Read,
@@ -417,11 +562,14 @@ fn read_lines(
     let mut line_no = 0u32;
     let mut rows = 0usize;
     let mut lossy = false;
-    // records found, with the record already read when its line was
+    // records found, with the number of the record already read when its line was
     let mut spans: Vec<text::Span> = Vec::new();
-    let mut ready: Vec<Option<Parsed>> = Vec::new();
+    let mut ready: Vec<Option<u32>> = Vec::new();
+    // the records read while looking at lines, and how many
+    let mut pre: Vec<Batch> = Vec::new();
+    let mut pre_count = 0u32;
     let mut lines: Vec<Line> = Vec::new();
-    let mut seen: Vec<Seen> = Vec::new();
+    let mut seen: Vec<(Vec<Seen>, Batch)> = Vec::new();
     let mut eof = false;
     let mut scan_from = 0usize; // offset in buf of the next unread line
     while !eof {
@@ -469,48 +617,71 @@ fn read_lines(
                 lossy |= std::str::from_utf8(bytes(l)).is_err();
                 array.push(l.no, l.start, bytes(l), &mut spans);
             }
-            ready.resize_with(spans.len(), || None);
+            ready.resize(spans.len(), None);
         } else {
-            lines.par_iter().map(|l| see_line(l, bytes(l), layout, tz)).collect_into_vec(&mut seen);
-            for (l, s) in lines.iter().zip(seen.drain(..)) {
-                lossy |= s.lossy;
-                if *layout == Layout::Jsonl {
-                    if let Some(p) = s.parsed {
-                        spans.push(text::Span { line: l.no, start: l.start, end: l.end });
-                        ready.push(Some(p));
+            lines
+                .par_chunks(LINE_CHUNK)
+                .map(|chunk| {
+                    let mut batch = Batch::default();
+                    let seen = chunk.iter().map(|l| see_line(l, bytes(l), layout, tz, &mut batch)).collect();
+                    (seen, batch)
+                })
+                .collect_into_vec(&mut seen);
+            for (chunk, (chunk_seen, batch)) in lines.chunks(LINE_CHUNK).zip(seen.drain(..)) {
+                pre.push(batch);
+                for (l, s) in chunk.iter().zip(chunk_seen) {
+                    lossy |= s.lossy;
+                    let read = s.read.then(|| {
+                        pre_count += 1;
+                        pre_count - 1
+                    });
+                    if *layout == Layout::Jsonl {
+                        if read.is_some() {
+                            spans.push(text::Span { line: l.no, start: l.start, end: l.end });
+                            ready.push(read);
+                        }
+                        continue;
                     }
-                    continue;
-                }
-                let text = if grouper.needs_text(s.role) { decode(bytes(l)).0 } else { "".into() };
-                grouper.push_role(l.no, l.start, l.end, &text, s.role, &mut spans);
-                ready.resize_with(spans.len(), || None);
-                let whole_line = text::Span { line: l.no, start: l.start, end: l.end };
-                if spans.last() == Some(&whole_line) {
-                    *ready.last_mut().expect("one per span") = s.parsed;
+                    let text = if grouper.needs_text(s.role) { decode(bytes(l)).0 } else { "".into() };
+                    grouper.push_role(l.no, l.start, l.end, &text, s.role, &mut spans);
+                    ready.resize(spans.len(), None);
+                    let whole_line = text::Span { line: l.no, start: l.start, end: l.end };
+                    if spans.last() == Some(&whole_line) {
+                        *ready.last_mut().expect("one per span") = read;
+                    }
                 }
             }
         }
         if eof {
             grouper.finish(&mut spans);
             array.finish(buf_start + buf.len() as u64, &mut spans);
-            ready.resize_with(spans.len(), || None);
+            ready.resize(spans.len(), None);
         }
         if spans.len() >= BATCH || eof {
             rows += spans.len();
-            let mut parsed = pipe.empty();
-            spans
-                .par_drain(..)
-                .zip(ready.par_drain(..))
-                .map(|(s, done)| {
-                    done.unwrap_or_else(|| {
+            // the records not read yet, read in parallel
+            let todo: Vec<text::Span> =
+                spans.iter().zip(&ready).filter(|(_, r)| r.is_none()).map(|(s, _)| *s).collect();
+            let mut post = Vec::new();
+            todo.par_chunks(LINE_CHUNK)
+                .map(|chunk| {
+                    let mut batch = Batch::default();
+                    for s in chunk {
                         let lo = (s.start - buf_start) as usize;
                         let hi = (s.end - buf_start) as usize;
                         let raw = decode(&buf[lo..hi.min(buf.len())]).0;
-                        parse_record(s.line, s.start, &raw, layout, tz)
-                    })
+                        batch.read(s.line, s.start, &raw, layout, tz);
+                    }
+                    batch
                 })
-                .collect_into_vec(&mut parsed);
-            pipe.send(parsed);
+                .collect_into_vec(&mut post);
+            let in_turn =
+                pre_count as usize == ready.len() && ready.iter().enumerate().all(|(i, r)| *r == Some(i as u32));
+            let order = (!in_turn).then(|| ready.iter().map(|r| r.map_or(Src::Post, Src::Pre)).collect());
+            pipe.send(Delivery { pre: std::mem::take(&mut pre), post, order });
+            spans.clear();
+            ready.clear();
+            pre_count = 0;
         }
     }
     Ok((rows, grouper.context_lines, lossy))
@@ -596,6 +767,20 @@ impl CsvBatch {
             .collect();
         Some((cells, lossy))
     }
+
+    /// The cells of a row into `out` when all of them are UTF-8 (no copy);
+    /// `None` for an unreadable record, `Some(false)` when a cell is not UTF-8.
+    fn cells_into<'a>(&'a self, row: &CsvRow, out: &mut Vec<&'a str>) -> Option<bool> {
+        let (a, b) = row.cells?;
+        out.clear();
+        for &(s, e) in &self.cells[a as usize..b as usize] {
+            match std::str::from_utf8(&self.bytes[s as usize..e as usize]) {
+                Ok(t) => out.push(t),
+                Err(_) => return Some(false),
+            }
+        }
+        Some(true)
+    }
 }
 
 /// Batches above this many bytes of cells are sent early (huge records).
@@ -656,12 +841,11 @@ fn read_csv(
         rows += 1 + usize::from(has_answer);
         if batch.rows.len() >= BATCH || batch.bytes.len() >= CSV_BATCH_BYTES {
             progress(end);
-            let out = parse_csv_batch(&batch, layout, tz, pipe.empty(), &lossy);
-            pipe.send(out);
+            pipe.send(parse_csv_batch(&batch, layout, tz, &lossy));
             batch.clear();
         }
     }
-    pipe.send(parse_csv_batch(&batch, layout, tz, pipe.empty(), &lossy));
+    pipe.send(parse_csv_batch(&batch, layout, tz, &lossy));
     Ok((rows, layout.preamble, lossy.into_inner()))
 }
 
@@ -670,43 +854,51 @@ fn trimmed_len(n: u64) -> u32 {
     n.min(u32::MAX as u64) as u32
 }
 
-fn parse_csv_batch(
-    batch: &CsvBatch,
-    layout: &CsvLayout,
-    tz: Tz,
-    mut out: Vec<Parsed>,
-    lossy: &std::sync::atomic::AtomicBool,
-) -> Vec<Parsed> {
-    let cells = |row: &CsvRow| {
-        let (cells, bad) = batch.cells(row)?;
-        if bad {
-            lossy.store(true, std::sync::atomic::Ordering::Relaxed);
-        }
-        Some(cells)
-    };
+/// CSV rows handled by one task of the parallel pass.
+const ROW_CHUNK: usize = 512;
+
+fn parse_csv_batch(batch: &CsvBatch, layout: &CsvLayout, tz: Tz, lossy: &std::sync::atomic::AtomicBool) -> Delivery {
+    let mut pre = Vec::new();
     batch
         .rows
-        .par_iter()
-        .map(|row| {
-            let ex = match cells(row) {
-                Some(cells) => layout.extract_cells(&cells.iter().map(|c| c.as_ref()).collect::<Vec<&str>>(), tz),
-                None => Extracted::unparsed("not a readable CSV record"),
-            };
-            finish_record(row.line, row.offset, row.len as usize, ex)
+        .par_chunks(ROW_CHUNK)
+        .map(|rows| {
+            let mut out = Batch::default();
+            let mut cells: Vec<&str> = Vec::new();
+            for row in rows {
+                match batch.cells_into(row, &mut cells) {
+                    None => out.push(
+                        row.line,
+                        row.offset,
+                        row.len as usize,
+                        Extracted::unparsed("not a readable CSV record"),
+                    ),
+                    Some(true) => read_csv_row(&mut out, row, &cells, layout, tz),
+                    Some(false) => {
+                        lossy.store(true, std::sync::atomic::Ordering::Relaxed);
+                        let (owned, _) = batch.cells(row).expect("a readable record");
+                        let lossy_cells: Vec<&str> = owned.iter().map(|c| c.as_ref()).collect();
+                        read_csv_row(&mut out, row, &lossy_cells, layout, tz);
+                    }
+                }
+            }
+            out
         })
-        .collect_into_vec(&mut out);
-    // a row may also hold the answer (layouts with an answer column)
+        .collect_into_vec(&mut pre);
+    Delivery { pre, post: Vec::new(), order: None }
+}
+
+/// One CSV row's request, and its answer when the row holds one too.
+fn read_csv_row(out: &mut Batch, row: &CsvRow, cells: &[&str], layout: &CsvLayout, tz: Tz) {
+    frame::with_tape(|tape| {
+        let ex = layout.extract_cells_in(cells, tz, tape);
+        out.push(row.line, row.offset, row.len as usize, ex);
+    });
     if layout.answer.is_some() {
-        let answers: Vec<Parsed> = batch
-            .rows
-            .par_iter()
-            .filter_map(|row| {
-                let cells = batch.cells(row)?.0;
-                let ex = layout.extract_answer_cells(&cells.iter().map(|c| c.as_ref()).collect::<Vec<&str>>(), tz)?;
-                Some(finish_record(row.line, row.offset, row.len as usize, ex))
-            })
-            .collect();
-        out.extend(answers);
+        frame::with_tape(|tape| {
+            if let Some(ex) = layout.extract_answer_cells_in(cells, tz, tape) {
+                out.push(row.line, row.offset, row.len as usize, ex);
+            }
+        });
     }
-    out
 }

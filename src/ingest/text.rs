@@ -2,20 +2,28 @@
 //! starts after a prefix and continues pretty-printed over further lines.
 //! Lines with no frame are context, not rows.
 
-use super::frame::{find_frame_start, parse_frame};
+use super::frame::{find_frame_start, parse_body_in};
 use super::hints::{scan_prefix_direction, scan_prefix_station, DirHint};
+use super::json::Node;
 use super::nesting::{Event, Nesting};
 use super::timestamp::scan_timestamp;
 use super::Extracted;
 use crate::store::intern::FnvMap;
 use chrono_tz::Tz;
+use std::borrow::Cow;
+use std::ops::Range;
 
 /// A multi-line frame is given up (and kept as an unparsed row) past these sizes.
 const MAX_RECORD_LINES: usize = 100_000;
 const MAX_RECORD_BYTES: usize = 64 * 1024 * 1024;
 
 /// Read one text record (one or more lines).
-pub fn extract(raw: &str, tz: Tz) -> Extracted {
+pub fn extract(raw: &str, tz: Tz) -> Extracted<'static> {
+    super::frame::with_tape(|tape| extract_in(raw, tz, tape).into_owned())
+}
+
+/// [`extract`] onto the caller's tape, borrowing the record.
+pub fn extract_in<'a>(raw: &'a str, tz: Tz, tape: &'a mut Vec<Node>) -> Extracted<'a> {
     let Some(start) = find_record_frame(raw) else {
         return Extracted::unparsed("no OCPP-J frame in this record");
     };
@@ -23,24 +31,24 @@ pub fn extract(raw: &str, tz: Tz) -> Extracted {
     let body = &raw[start..];
     let stamp = scan_timestamp(prefix, tz);
     let (station, dir) = prefix_hints(prefix, stamp.as_ref().map(|(_, r)| r.clone()));
-    let frame = match super::frame::parse_frame_prefix(body) {
-        Some((frame, _)) => frame.map_err(|e| e.to_string()),
-        None => match super::frame::frame_end(body) {
-            Ok(end) => parse_frame(&body[..end]).map_err(|e| e.to_string()),
-            Err(_) => match parse_frame(body.trim_end()) {
-                Ok(f) => Ok(f),
-                Err(_) => Err("frame is cut off (its brackets never close)".to_string()),
-            },
-        },
-    };
-    Extracted { at: stamp.map(|(t, _)| t), station, dir, action_hint: None, frame }
+    let frame = parse_body_in(body, tape);
+    Extracted {
+        at: stamp.map(|(t, _)| t),
+        station: station.map(|r| Cow::Borrowed(&prefix[r])),
+        dir,
+        action_hint: None,
+        frame,
+    }
 }
 
 /// Prefixes that differ only in their timestamp, remembered per thread.
 const PREFIX_MEMO_CAP: usize = 1024;
 
-/// A scratch key and the remembered (station, direction) of each prefix shape.
-type PrefixMemo = (String, FnvMap<Box<str>, (Option<String>, DirHint)>);
+/// Where a prefix names its station (a byte range of the prefix), and its direction.
+type PrefixHints = (Option<Range<usize>>, DirHint);
+
+/// A scratch key and the remembered hints of each prefix shape.
+type PrefixMemo = (String, FnvMap<Box<str>, PrefixHints>);
 
 std::thread_local! {
     static PREFIX_MEMO: std::cell::RefCell<PrefixMemo> = std::cell::RefCell::new((String::new(), FnvMap::default()));
@@ -48,8 +56,10 @@ std::thread_local! {
 
 /// The station and direction a prefix names, read with its timestamp blanked
 /// out (so digits of a time are never taken for a station). The lines of a
-/// log mostly share a few prefix shapes, so the answers are remembered.
-fn prefix_hints(prefix: &str, stamp: Option<std::ops::Range<usize>>) -> (Option<String>, DirHint) {
+/// log mostly share a few prefix shapes, so the answers are remembered; the
+/// blanked key is as long as the prefix, so a station's place in one is its
+/// place in the other.
+fn prefix_hints(prefix: &str, stamp: Option<Range<usize>>) -> PrefixHints {
     PREFIX_MEMO.with_borrow_mut(|(key, memo)| {
         key.clear();
         match stamp {
@@ -63,7 +73,11 @@ fn prefix_hints(prefix: &str, stamp: Option<std::ops::Range<usize>>) -> (Option<
         if let Some(hit) = memo.get(key.as_str()) {
             return hit.clone();
         }
-        let found = (scan_prefix_station(key), scan_prefix_direction(key));
+        let station = scan_prefix_station(key).map(|s| {
+            let at = s.as_ptr() as usize - key.as_ptr() as usize;
+            at..at + s.len()
+        });
+        let found = (station, scan_prefix_direction(key));
         if memo.len() >= PREFIX_MEMO_CAP {
             memo.clear();
         }

@@ -6,11 +6,12 @@ use super::{Direction, Facts, Indexes, LogStore, Message, MeterReading, MsgIdx, 
 use super::{NO_INT, NO_TIME};
 use crate::analysis::schema::{check_response, Violation};
 use crate::ingest::facts::Slot;
+use crate::ingest::frame::with_tape;
 use crate::ingest::frame::MsgKind;
 use crate::ingest::hints::DirHint;
-use crate::ingest::json::Doc;
+use crate::ingest::json::{self, Doc, Tape};
 use crate::ingest::timestamp::Millis;
-use crate::ingest::{Parsed, SourceFile};
+use crate::ingest::{Batch, Rec, SourceFile};
 use crate::ocpp::{origin, Origin};
 
 /// An answer may be logged up to this long before its request (different
@@ -84,54 +85,54 @@ impl StoreBuilder {
         let _ = self.readings.try_reserve(records / 2);
     }
 
-    fn text(&mut self, p: &Parsed, slot: Slot) -> Sym {
-        match p.facts.text(slot) {
+    fn text(&mut self, b: &Batch, r: &Rec, slot: Slot) -> Sym {
+        match b.text(r, slot) {
             Some(s) => self.strings.intern(s),
             None => Sym::NONE,
         }
     }
 
-    pub fn push(&mut self, file: u16, p: Parsed) {
-        let at = p.at;
-        let Some(kind) = p.kind else {
-            let reason = p.facts.text(Slot::Unreadable).unwrap_or_default().to_string();
-            self.unparsed.push(Unparsed { file, line: p.line, offset: p.offset, len: p.len, at, reason });
+    /// Take one record read from file number `file`.
+    pub fn push(&mut self, file: u16, b: &Batch, r: &Rec) {
+        let at = r.at;
+        let Some(kind) = r.kind else {
+            let reason = b.text(r, Slot::Unreadable).unwrap_or_default().to_string();
+            self.unparsed.push(Unparsed { file, line: r.line, offset: r.offset, len: r.len, at, reason });
             return;
         };
         let idx = self.messages.len() as u32;
-        let f = &p.facts;
-        let facts_slot = if f.is_empty() {
+        let facts_slot = if b.no_facts(r) {
             0
         } else {
             let start = self.readings.len() as u32;
-            self.readings.extend_from_slice(&f.readings);
+            self.readings.extend_from_slice(b.readings(r));
             let facts = Facts {
-                id_tag: self.text(&p, Slot::IdTag),
-                status: self.text(&p, Slot::Status),
-                error_code: self.text(&p, Slot::ErrorCode),
-                info: self.text(&p, Slot::Info),
-                vendor_id: self.text(&p, Slot::VendorId),
-                vendor_error: self.text(&p, Slot::VendorError),
-                reason: self.text(&p, Slot::Reason),
-                key: self.text(&p, Slot::Key),
-                connector: f.connector,
-                transaction: f.transaction,
-                value: f.value,
-                time: f.time,
+                id_tag: self.text(b, r, Slot::IdTag),
+                status: self.text(b, r, Slot::Status),
+                error_code: self.text(b, r, Slot::ErrorCode),
+                info: self.text(b, r, Slot::Info),
+                vendor_id: self.text(b, r, Slot::VendorId),
+                vendor_error: self.text(b, r, Slot::VendorError),
+                reason: self.text(b, r, Slot::Reason),
+                key: self.text(b, r, Slot::Key),
+                connector: r.connector,
+                transaction: r.transaction,
+                value: r.value,
+                time: r.time,
                 readings: (start, self.readings.len() as u32),
             };
             self.facts.push(facts);
             (self.facts.len() - 1) as u32
         };
-        let station = self.strings.intern(p.facts.text(Slot::Station).unwrap_or(""));
-        let unique_id = p.uid;
-        let action = self.text(&p, Slot::Action);
-        let action_hint = self.text(&p, Slot::ActionHint);
+        let station = self.strings.intern(b.text(r, Slot::Station).unwrap_or(""));
+        let unique_id = r.uid;
+        let action = self.text(b, r, Slot::Action);
+        let action_hint = self.text(b, r, Slot::ActionHint);
         self.messages.push(Message {
             at,
-            offset: p.offset,
-            len: p.len,
-            line: p.line,
+            offset: r.offset,
+            len: r.len,
+            line: r.line,
             file,
             kind,
             dir: Direction::Unknown,
@@ -141,15 +142,15 @@ impl StoreBuilder {
             pair: MsgIdx::NONE,
             facts: facts_slot,
         });
-        self.hints.push(p.dir);
+        self.hints.push(r.dir);
         self.action_hints.push(action_hint);
-        if p.repaired {
+        if r.repaired {
             self.deviations.push((idx, "typographic quotes or invisible characters repaired".to_string()));
         }
-        if let Some(notes) = p.notes {
-            let (violations, deviations) = *notes;
-            self.violations.extend(violations.into_iter().map(|v| (idx, v)));
-            self.deviations.extend(deviations.into_iter().map(|d| (idx, d)));
+        if let Some(notes) = &r.notes {
+            let (violations, deviations) = &**notes;
+            self.violations.extend(violations.iter().map(|v| (idx, v.clone())));
+            self.deviations.extend(deviations.iter().map(|d| (idx, d.clone())));
         }
         match kind {
             MsgKind::Call => {
@@ -157,16 +158,26 @@ impl StoreBuilder {
             }
             _ => {
                 let request = self.open_calls.remove(&(station, unique_id));
-                if let Some(payload) = p.answer {
+                if let Some(payload) = b.answer(r) {
                     match request {
                         // validated now; the final pairing (in time order) normally agrees
                         Some(a) => {
-                            let action = self.strings.get(a).to_string();
-                            let found = check_response(&action, payload.root());
+                            let found = with_tape(|tape| {
+                                json::parse_into(payload, tape).map_or_else(
+                                    |_| Vec::new(),
+                                    |()| {
+                                        check_response(self.strings.get(a), Tape { text: payload, nodes: tape }.root())
+                                    },
+                                )
+                            });
                             self.violations.extend(found.into_iter().map(|v| (idx, v)));
                             self.early_validated.push((idx, a));
                         }
-                        None => self.answer_payloads.push((idx, *payload)),
+                        None => {
+                            if let Ok(doc) = Doc::parse(payload.to_string()) {
+                                self.answer_payloads.push((idx, doc));
+                            }
+                        }
                     }
                 }
             }

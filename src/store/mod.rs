@@ -307,7 +307,7 @@ impl LogStore {
 
     /// The uniqueId's text, re-read from the source.
     pub fn unique_id(&self, i: MsgIdx) -> String {
-        self.frame(i).map(|f| f.unique_id).unwrap_or_default()
+        self.frame(i).map(|f| f.unique_id.into_owned()).unwrap_or_default()
     }
 
     /// The raw record text, re-read from the source.
@@ -322,11 +322,11 @@ impl LogStore {
     }
 
     /// The frame, re-read and re-parsed from the source.
-    pub fn frame(&self, i: MsgIdx) -> Option<Frame> {
+    pub fn frame(&self, i: MsgIdx) -> Option<Frame<'static>> {
         let m = self.msg(i);
         let file = &self.files[m.file as usize];
         let raw = file.read_span(m.offset, m.len);
-        let mut frames: Vec<Frame> =
+        let mut frames: Vec<Frame<'static>> =
             file.layout.extract_all(&raw, file.source_tz).into_iter().filter_map(|e| e.frame.ok()).collect();
         // a record may hold a request and its answer: take the one this message is
         let pick = frames.iter().position(|f| f.kind == m.kind && Uid::of(&f.unique_id) == m.unique_id).unwrap_or(0);

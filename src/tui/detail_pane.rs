@@ -28,7 +28,7 @@ fn message_lines(app: &App, i: MsgIdx, out: &mut Vec<Line<'static>>) {
     let m = store.msg(i);
     let action = store.str(m.action);
     let frame = store.frame(i);
-    let uid = frame.as_ref().map_or("", |f| f.unique_id.as_str());
+    let uid = frame.as_ref().map_or("", |f| f.unique_id.as_ref());
     out.push(Line::from(vec![
         Span::styled(kind_name(m.kind), t.heading()),
         Span::raw(" "),
