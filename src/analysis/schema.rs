@@ -707,18 +707,32 @@ const MATCHED_FIELDS: usize = 16;
 
 /// Checks the fields in schema order, then names unknown members in payload order.
 fn check_object(fields: &[Field], obj: Json<'_>, path: &Path, out: &mut Vec<Violation>) {
-    let mut found: [Option<Json>; MATCHED_FIELDS] = [None; MATCHED_FIELDS];
+    // where on the tape each field's value is (0, the root, is never a member's: none)
+    let mut found = [0u32; MATCHED_FIELDS];
     let mut unknown = false;
+    // members mostly come in the schema's order: try the field after the last one first
+    let mut next = 0;
     for (key, value) in obj.members() {
-        match fields.iter().position(|f| key.str_is(f.name)) {
-            Some(i) if i < MATCHED_FIELDS => found[i] = Some(value),
+        let hit = match fields.get(next) {
+            Some(f) if key.str_is(f.name) => Some(next),
+            _ => fields.iter().position(|f| key.str_is(f.name)),
+        };
+        if let Some(i) = hit {
+            next = i + 1;
+        }
+        match hit {
+            Some(i) if i < MATCHED_FIELDS => found[i] = value.index() as u32,
             Some(_) => {}
             None => unknown = true,
         }
     }
     for (i, field) in fields.iter().enumerate() {
         let here = Path::Key(path, field.name);
-        let value = if i < MATCHED_FIELDS { found[i] } else { obj.get(field.name) };
+        let value = match found.get(i) {
+            Some(0) => None,
+            Some(&at) => Some(obj.on_tape(at as usize)),
+            None => obj.get(field.name),
+        };
         match value {
             Some(value) => check_value(&field.ty, value, &here, out),
             None if field.required => {

@@ -4,6 +4,7 @@ use super::frame::{Frame, MsgKind};
 use super::json::{Json, Kind};
 use super::timestamp::{parse_timestamp, Millis};
 use crate::store::{Measure, MeterReading, NO_INT, NO_TIME};
+use std::borrow::Cow;
 
 /// The short texts of one record, in one buffer: the payload's facts, the
 /// station, the action, and why a record could not be read.
@@ -181,22 +182,21 @@ pub fn extract_into(frame: &Frame, f: &mut RawFacts) {
     }
 }
 
-fn str_of(v: Json<'_>) -> Option<String> {
+fn str_of(v: Json<'_>) -> Option<Cow<'_, str>> {
     match v.kind() {
-        Kind::Str => v.as_str().map(|s| s.into_owned()),
-        Kind::Num => v.number().map(|n| n.to_string()),
-        Kind::Bool => Some(v.raw().to_string()),
+        Kind::Str => v.as_str(),
+        Kind::Num => v.number().map(|n| n.to_string().into()),
+        Kind::Bool => Some(v.raw().into()),
         _ => None,
     }
 }
 
-fn truncate(mut s: String, max: usize) -> String {
-    if s.len() > max {
-        let cut = (0..=max).rev().find(|&i| s.is_char_boundary(i)).unwrap_or(0);
-        s.truncate(cut);
-        s.push('…');
+fn truncate(s: Cow<'_, str>, max: usize) -> Cow<'_, str> {
+    if s.len() <= max {
+        return s;
     }
-    s
+    let cut = (0..=max).rev().find(|&i| s.is_char_boundary(i)).unwrap_or(0);
+    format!("{}…", &s[..cut]).into()
 }
 
 /// Integers, also written as whole floats or as strings (schema rules report those).

@@ -182,6 +182,7 @@ impl Parser<'_, '_> {
         let mut i = start + 1;
         let mut escaped = false;
         loop {
+            i = skip_plain(self.b, i);
             match *self.b.get(i).ok_or(())? {
                 b'"' => break,
                 b'\\' => {
@@ -259,6 +260,26 @@ impl Parser<'_, '_> {
         self.push(Kind::Num, !integer, start, i);
         Ok(i)
     }
+}
+
+/// Skip the bytes of a string that need no look (not `"`, `\\` or a control
+/// byte), eight at a time; returns where the first byte that does stands
+/// (or where fewer than eight bytes are left).
+fn skip_plain(b: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // the high bit of each byte of x below n (n <= 128); a borrow can mark a
+    // byte above the first such byte too, never one before it
+    let below = |x: u64, n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x & HIGH;
+    while let Some(chunk) = b.get(i..i + 8) {
+        let w = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        let special = below(w ^ (ONES * u64::from(b'"')), 1) | below(w ^ (ONES * u64::from(b'\\')), 1) | below(w, 0x20);
+        if special != 0 {
+            return i + (special.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    i
 }
 
 /// A parsed text and its tape, borrowed.
@@ -391,8 +412,25 @@ impl<'a> Json<'a> {
     /// Whether a string value equals `s`.
     pub fn str_is(&self, s: &str) -> bool {
         let n = self.node();
-        n.kind == Kind::Str
-            && if n.flag { self.as_str().is_some_and(|v| v == s) } else { &self.raw()[1..self.raw().len() - 1] == s }
+        if n.kind != Kind::Str {
+            return false;
+        }
+        if n.flag {
+            return self.as_str().is_some_and(|v| v == s);
+        }
+        // the quotes are bytes too: compare lengths before any bytes
+        let (start, end) = (n.start as usize + 1, n.end as usize - 1);
+        end - start == s.len() && self.text.as_bytes()[start..end] == *s.as_bytes()
+    }
+
+    /// Where this value stands on its tape (see [`Json::on_tape`]).
+    pub fn index(&self) -> usize {
+        self.i
+    }
+
+    /// The value at `index` of the same tape, as [`Json::index`] gave it.
+    pub fn on_tape(&self, index: usize) -> Json<'a> {
+        self.at(index)
     }
 
     pub fn as_bool(&self) -> Option<bool> {
@@ -526,6 +564,23 @@ mod tests {
             .collect();
         assert_eq!(k, ["1", "2"]);
         assert_eq!(doc.root().get("n").unwrap().as_i64(), Some(3));
+    }
+
+    #[test]
+    fn skip_plain_stops_at_the_first_byte_that_needs_a_look() {
+        for special in [b'"', b'\\', b'\n', 0x1F] {
+            for at in 0..20 {
+                let mut text = vec![b'a'; 24];
+                text[at] = special;
+                // a later special byte never hides the first one
+                text[at.max(22) + 1] = b'"';
+                let stop = skip_plain(&text, 0);
+                // it stops at the byte, or hands over the last few bytes before it
+                assert!(stop == at || (stop < at && text.len() - stop < 8), "{special} at {at}: {stop}");
+            }
+        }
+        // high bytes (UTF-8) are plain
+        assert_eq!(skip_plain("éééééééé\"aaaaaaaa".as_bytes(), 0), 16);
     }
 
     #[test]

@@ -310,6 +310,10 @@ pub struct Rec {
 const NO_SPAN: (u32, u32) = (u32::MAX, 0);
 
 impl Batch {
+    fn with_room(records: usize) -> Batch {
+        Batch { recs: Vec::with_capacity(records), texts: String::with_capacity(records * 32), readings: Vec::new() }
+    }
+
     pub fn text(&self, rec: &Rec, slot: Slot) -> Option<&str> {
         self.span(rec.texts[slot as usize])
     }
@@ -347,6 +351,14 @@ impl Batch {
     fn read(&mut self, line: u32, offset: u64, raw: &str, layout: &Layout, tz: Tz) {
         frame::with_tape(|tape| {
             let ex = layout.extract_in(raw, tz, tape);
+            self.push(line, offset, raw.len(), ex);
+        })
+    }
+
+    /// Read a one-line text record whose frame starts at byte `at`.
+    fn read_text_at(&mut self, line: u32, offset: u64, raw: &str, at: usize, tz: Tz) {
+        frame::with_tape(|tape| {
+            let ex = text::extract_at(raw, at, tz, tape);
             self.push(line, offset, raw.len(), ex);
         })
     }
@@ -534,7 +546,7 @@ fn see_line(l: &Line, bytes: &[u8], layout: &Layout, tz: Tz, batch: &mut Batch) 
         // a bare frame may belong to the header line before it: read it later
         return Seen { role: text::frame_role(&text, at, frame::frame_end(&text[at..]).is_ok()), lossy, read: false };
     }
-    batch.read(l.no, l.start, &text, layout, tz);
+    batch.read_text_at(l.no, l.start, &text, at, tz);
     let parsed = batch.recs.last().is_some_and(|r| r.kind.is_some());
     if parsed || frame::frame_end(&text[at..]).is_ok() {
         Seen { role, lossy, read: true }
@@ -622,7 +634,7 @@ fn read_lines(
             lines
                 .par_chunks(LINE_CHUNK)
                 .map(|chunk| {
-                    let mut batch = Batch::default();
+                    let mut batch = Batch::with_room(chunk.len());
                     let seen = chunk.iter().map(|l| see_line(l, bytes(l), layout, tz, &mut batch)).collect();
                     (seen, batch)
                 })

@@ -24,9 +24,14 @@ pub fn extract(raw: &str, tz: Tz) -> Extracted<'static> {
 
 /// [`extract`] onto the caller's tape, borrowing the record.
 pub fn extract_in<'a>(raw: &'a str, tz: Tz, tape: &'a mut Vec<Node>) -> Extracted<'a> {
-    let Some(start) = find_record_frame(raw) else {
-        return Extracted::unparsed("no OCPP-J frame in this record");
-    };
+    match find_record_frame(raw) {
+        Some(start) => extract_at(raw, start, tz, tape),
+        None => Extracted::unparsed("no OCPP-J frame in this record"),
+    }
+}
+
+/// [`extract_in`] of a record whose frame starts at byte `start`.
+pub fn extract_at<'a>(raw: &'a str, start: usize, tz: Tz, tape: &'a mut Vec<Node>) -> Extracted<'a> {
     let prefix = &raw[..start];
     let body = &raw[start..];
     let stamp = scan_timestamp(prefix, tz);

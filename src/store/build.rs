@@ -240,22 +240,21 @@ impl StoreBuilder {
     /// takes the time of the record before it in its file. `None` when the
     /// records are in that order already (the common case of one file).
     fn time_order(&self) -> Option<Vec<u32>> {
+        let files = 1 + self.messages.iter().map(|m| m.file as usize).max().unwrap_or(0);
         let mut eff: Vec<Millis> = Vec::with_capacity(self.messages.len());
-        let mut last: FnvMap<u16, Millis> = FnvMap::default();
-        let mut first: FnvMap<u16, Millis> = FnvMap::default();
+        // per file: its first time, then the last time seen
+        let mut first = vec![NO_TIME; files];
         for m in &self.messages {
-            if m.at != NO_TIME {
-                first.entry(m.file).or_insert(m.at);
+            if m.at != NO_TIME && first[m.file as usize] == NO_TIME {
+                first[m.file as usize] = m.at;
             }
         }
+        let mut last = first;
         for m in &self.messages {
-            let t = if m.at != NO_TIME {
-                last.insert(m.file, m.at);
-                m.at
-            } else {
-                *last.get(&m.file).or(first.get(&m.file)).unwrap_or(&NO_TIME)
-            };
-            eff.push(t);
+            if m.at != NO_TIME {
+                last[m.file as usize] = m.at;
+            }
+            eff.push(last[m.file as usize]);
         }
         let key = |i: usize| {
             let m = &self.messages[i];
@@ -297,11 +296,12 @@ impl StoreBuilder {
     fn resolve_directions(&mut self) {
         let files = self.files.len().max(1 + self.messages.iter().map(|m| m.file as usize).max().unwrap_or(0));
         let mut logger_is_station = vec![0i64; files];
+        let mut origins = Origins::new(&self.strings);
         for (m, h) in self.messages.iter().zip(&self.hints) {
             if m.kind != MsgKind::Call {
                 continue;
             }
-            let vote = match (origin(self.strings.get(m.action)), h) {
+            let vote = match (origins.of(m.action), h) {
                 (Some(Origin::Station), DirHint::Out) | (Some(Origin::CentralSystem), DirHint::In) => 1,
                 (Some(Origin::Station), DirHint::In) | (Some(Origin::CentralSystem), DirHint::Out) => -1,
                 _ => 0,
@@ -316,7 +316,7 @@ impl StoreBuilder {
                 DirHint::In => Direction::CpToCs,
                 DirHint::Out if station_wrote => Direction::CpToCs,
                 DirHint::Out => Direction::CsToCp,
-                DirHint::None if m.kind == MsgKind::Call => match origin(self.strings.get(m.action)) {
+                DirHint::None if m.kind == MsgKind::Call => match origins.of(m.action) {
                     Some(Origin::Station) => Direction::CpToCs,
                     Some(Origin::CentralSystem) => Direction::CsToCp,
                     _ => Direction::Unknown,
@@ -330,8 +330,11 @@ impl StoreBuilder {
     /// (station, uniqueId) travelling the other way, at or before it (with a
     /// small tolerance for answers logged first).
     fn pair(&mut self) {
+        const END: u32 = u32::MAX;
         let msgs = &mut self.messages;
-        let mut pending: FnvMap<(Sym, Uid), Vec<u32>> = FnvMap::default();
+        // the open requests of a key: the latest, and through `older` the ones before it
+        let mut latest: FnvMap<(Sym, Uid), u32> = FnvMap::default();
+        let mut older: Vec<u32> = vec![END; msgs.len()];
         let mut early: FnvMap<(Sym, Uid), Vec<u32>> = FnvMap::default();
         let compatible = |a: Direction, b: Direction| a == Direction::Unknown || b == Direction::Unknown || a != b;
         for i in 0..msgs.len() {
@@ -352,29 +355,36 @@ impl StoreBuilder {
                         continue;
                     }
                 }
-                pending.entry(key).or_default().push(i as u32);
+                older[i] = latest.insert(key, i as u32).unwrap_or(END);
                 continue;
             }
             // exports sometimes label directions wrongly: with no request
             // travelling the other way, take the latest one with that id
-            let found = pending.get_mut(&key).and_then(|calls| {
-                let pos = calls
-                    .iter()
-                    .rposition(|&c| compatible(msgs[c as usize].dir, m.dir))
-                    .or(calls.len().checked_sub(1))?;
-                Some((calls.remove(pos), calls.is_empty()))
-            });
-            // answered keys leave the map, which so holds only open requests
-            let found = found.map(|(c, emptied)| {
-                if emptied {
-                    pending.remove(&key);
+            let Some(&head) = latest.get(&key) else {
+                early.entry(key).or_default().push(i as u32);
+                continue;
+            };
+            let (mut call, mut newer) = (head, END);
+            let (mut c, mut after) = (head, END);
+            while c != END {
+                if compatible(msgs[c as usize].dir, m.dir) {
+                    (call, newer) = (c, after);
+                    break;
                 }
-                c
-            });
-            match found {
-                Some(c) => link(msgs, c, i as u32),
-                None => early.entry(key).or_default().push(i as u32),
+                (after, c) = (c, older[c as usize]);
             }
+            // answered requests leave the list, so it holds only open ones
+            let rest = older[call as usize];
+            match (newer, rest) {
+                (END, END) => {
+                    latest.remove(&key);
+                }
+                (END, _) => {
+                    latest.insert(key, rest);
+                }
+                _ => older[newer as usize] = rest,
+            }
+            link(msgs, call, i as u32);
         }
         // answers' action and direction come from their request
         for i in 0..msgs.len() {
@@ -399,6 +409,25 @@ impl StoreBuilder {
                     }
                 }
             }
+        }
+    }
+}
+
+/// Which side sends each action, looked up once per action name.
+struct Origins<'a> {
+    strings: &'a Interner,
+    known: Vec<Option<Option<Origin>>>,
+}
+
+impl<'a> Origins<'a> {
+    fn new(strings: &'a Interner) -> Self {
+        Origins { strings, known: vec![None; strings.len()] }
+    }
+
+    fn of(&mut self, action: Sym) -> Option<Origin> {
+        match self.known.get_mut(action.0 as usize) {
+            Some(slot) => *slot.get_or_insert_with(|| origin(self.strings.get(action))),
+            None => origin(self.strings.get(action)),
         }
     }
 }
