@@ -25,10 +25,16 @@ pub struct Summary {
 impl Summary {
     pub fn of(store: &LogStore, view: &[MsgIdx]) -> Summary {
         let mut stations: Vec<String> = Vec::new();
-        let mut seen = std::collections::HashSet::new();
+        // stations are interned: a flag per string says whether it was seen
+        let mut seen = vec![false; store.strings.len()];
         for &i in view {
             let s = store.msg(i).station;
-            if seen.insert(s) && !store.str(s).is_empty() {
+            match seen.get_mut(s.0 as usize) {
+                Some(true) => continue,
+                Some(flag) => *flag = true,
+                None => {}
+            }
+            if !store.str(s).is_empty() && !stations.iter().any(|t| t == store.str(s)) {
                 stations.push(store.str(s).to_string());
             }
         }

@@ -176,7 +176,7 @@ pub fn load(inputs: &[String], opts: LoadOptions, progress: Progress) -> Result<
         let base = done;
         let report = |n: u64| progress(base + n, total);
         // the store takes parsed records on its own thread while the next ones are parsed
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Delivery>(2);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Delivery>(1);
         let file_no = file_idx as u16;
         let result = std::thread::scope(|scope| {
             let pusher = scope.spawn(|| {
@@ -499,8 +499,10 @@ impl Pipe {
     }
 }
 
-const BATCH: usize = 16 * 1024;
-const BLOCK: usize = 4 * 1024 * 1024;
+/// Records sent to the store at a time, and bytes read at a time: small
+/// enough that little is in flight, large enough to keep both cores busy.
+const BATCH: usize = 4 * 1024;
+const BLOCK: usize = 1024 * 1024;
 
 /// One line of a block: its number and its bytes (without the line ending).
 struct Line {

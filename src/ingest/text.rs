@@ -70,7 +70,13 @@ fn prefix_hints(prefix: &str, stamp: Option<Range<usize>>) -> PrefixHints {
         match stamp {
             Some(r) => {
                 key.push_str(&prefix[..r.start]);
-                key.extend(std::iter::repeat_n(' ', r.len()));
+                const BLANKS: &str = "                                                                ";
+                let mut left = r.len();
+                while left > 0 {
+                    let n = left.min(BLANKS.len());
+                    key.push_str(&BLANKS[..n]);
+                    left -= n;
+                }
                 key.push_str(&prefix[r.end..]);
             }
             None => key.push_str(prefix),

@@ -137,7 +137,7 @@ fn is_utc(tz: Tz) -> bool {
 
 /// A parsed timestamp: the wall-clock time as if UTC, the zone offset it
 /// carried (seconds east of UTC) if any, and where its text ended.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 struct Parsed {
     naive_ms: i64,
     offset_s: Option<i32>,
@@ -233,6 +233,11 @@ fn frac_millis(d: &[u8]) -> u32 {
 /// A date, a separator and a time (with optional am/pm and zone) starting
 /// exactly at `i`.
 fn parse_at(b: &[u8], i: usize) -> Option<Parsed> {
+    parse_iso_plain(b, i).or_else(|| parse_general(b, i))
+}
+
+/// [`parse_at`] for every form it reads.
+fn parse_general(b: &[u8], i: usize) -> Option<Parsed> {
     let (y, m, d, p) = parse_date(b, i)?;
     let p = date_time_sep(b, p)?;
     let (mut h, mi, s, ms, mut p) = parse_time(b, p)?;
@@ -268,6 +273,47 @@ fn parse_at(b: &[u8], i: usize) -> Option<Parsed> {
     }
 
     let days = days_from_civil(y as i64, m, d);
+    let secs = days * 86_400 + h as i64 * 3600 + mi as i64 * 60 + s as i64;
+    Some(Parsed { naive_ms: secs * 1000 + ms as i64, offset_s, end: p })
+}
+
+/// The form nearly every log and payload uses, read without the general
+/// parser's detours: `YYYY-MM-DD`, `T` or a blank, `HH:MM:SS`, an optional
+/// fraction, then `Z` or nothing that could be a zone or am/pm. `None` leaves
+/// the text to the general parser, which reads these the same way.
+fn parse_iso_plain(b: &[u8], i: usize) -> Option<Parsed> {
+    let d = b.get(i..i + 19)?;
+    if d[4] != b'-' || d[7] != b'-' || !matches!(d[10], b'T' | b' ') || d[13] != b':' || d[16] != b':' {
+        return None;
+    }
+    let two = |k: usize| {
+        let (hi, lo) = (d[k].wrapping_sub(b'0'), d[k + 1].wrapping_sub(b'0'));
+        (hi < 10 && lo < 10).then_some(u32::from(hi) * 10 + u32::from(lo))
+    };
+    let (y, m, day) = ((two(0)? * 100 + two(2)?) as i32, two(5)?, two(8)?);
+    let (h, mi, s) = (two(11)?, two(14)?, two(17)?);
+    if !(1..=12).contains(&m) || day == 0 || day > days_in_month(y, m) || h > 23 || mi > 59 || s > 60 {
+        return None;
+    }
+    let mut p = i + 19;
+    let mut ms = 0;
+    if matches!(b.get(p), Some(b'.' | b',')) && is_digit_at(b, p + 1) {
+        let start = p + 1;
+        p = start + b[start..].iter().take_while(|c| c.is_ascii_digit()).count();
+        ms = frac_millis(&b[start..p]);
+    }
+    // what follows must not be read as a zone, am/pm or more digits
+    let maybe_more = |c: &u8| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-');
+    let offset_s = match b.get(p) {
+        Some(b'Z') if !b.get(p + 1).is_some_and(maybe_more) => {
+            p += 1;
+            Some(0)
+        }
+        Some(b' ' | b'\t') if b.get(skip_blanks(b, p, 2)).is_some_and(maybe_more) => return None,
+        Some(c) if maybe_more(c) => return None,
+        _ => None,
+    };
+    let days = days_from_civil(y as i64, m, day);
     let secs = days * 86_400 + h as i64 * 3600 + mi as i64 * 60 + s as i64;
     Some(Parsed { naive_ms: secs * 1000 + ms as i64, offset_s, end: p })
 }
@@ -528,6 +574,20 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 mod tests {
     use super::*;
     use chrono::NaiveDate;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The plain ISO reader only ever reads what the general one reads, the same way.
+        #[test]
+        fn plain_iso_agrees_with_the_general_parser(
+            text in r#"(19|20|99)[0-9]{2}-[01][0-9]-[0-3][0-9][T t][0-2][0-9]:[0-6][0-9]:[0-6][0-9]([.,][0-9]{0,4})?(Z|z|[+-][0-9]{2}:?[0-9]{2}| ?(UTC|PM|am|CET)| +\[|[\]\]\"|,]| [0-9]|[0-9]|)[A-Za-z0-9 +-]{0,3}"#
+        ) {
+            let b = text.as_bytes();
+            if let Some(fast) = parse_iso_plain(b, 0) {
+                prop_assert_eq!(Some(fast), parse_general(b, 0), "{:?}", text);
+            }
+        }
+    }
     use chrono_tz::{America::New_York, Asia::Kolkata, Europe::Zurich, UTC};
 
     /// Milliseconds of an RFC 3339 UTC text, via chrono (an independent reference).

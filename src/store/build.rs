@@ -190,6 +190,9 @@ impl StoreBuilder {
         }
         self.resolve_directions();
         self.pair();
+        // what only ordering and pairing needed
+        self.hints = Vec::new();
+        self.action_hints = Vec::new();
         // an answer validated on arrival whose final request has another action (or none) loses that verdict
         let stale: std::collections::HashSet<u32> = self
             .early_validated
