@@ -32,7 +32,7 @@ pub use no_messages::no_messages_in_view;
 use super::text::Words;
 use super::{Context, Finding, Rule, Severity};
 use crate::ingest::frame::MsgKind;
-use crate::store::{Direction, LogStore, MsgIdx, NO_INT, NO_TIME};
+use crate::store::{Direction, LogStore, MsgIdx, Sym, NO_INT, NO_TIME};
 
 /// Every rule, in catalogue order.
 pub fn all() -> Vec<Box<dyn Rule>> {
@@ -102,6 +102,47 @@ fn about(store: &LogStore, rule: &'static str, severity: Severity, msg: MsgIdx, 
 fn calls<'a>(ctx: &'a Context, action: &str) -> impl Iterator<Item = MsgIdx> + 'a {
     let store = ctx.store;
     store.with_action(action).iter().copied().filter(move |&i| store.msg(i).kind == MsgKind::Call)
+}
+
+/// `LogStore::is_call_of` for an action looked up once with
+/// `store.strings.find` (`None`: no message has it), so that walking many
+/// messages compares symbols instead of texts.
+fn is_call_sym(store: &LogStore, i: MsgIdx, action: Option<Sym>) -> bool {
+    let m = store.msg(i);
+    m.kind == MsgKind::Call && Some(m.action) == action
+}
+
+/// The stations numbered 0.. (in order of their first message), so that one
+/// pass over all messages can keep per-station state in a Vec: walking the
+/// station index's lists instead jumps all over the message array.
+struct StationSlots {
+    /// Slot by symbol id; the last entry is for `Sym::NONE`.
+    slot_of: Vec<u32>,
+    /// Symbol by slot.
+    stations: Vec<Sym>,
+}
+
+impl StationSlots {
+    fn of(store: &LogStore) -> StationSlots {
+        let mut stations: Vec<(Sym, MsgIdx)> = store
+            .index
+            .by_station
+            .iter()
+            .map(|(&s, list)| (s, list.first().copied().unwrap_or(MsgIdx::NONE)))
+            .collect();
+        stations.sort_unstable_by_key(|&(_, first)| first);
+        let mut slot_of = vec![u32::MAX; store.strings.len() + 1];
+        for (slot, &(s, _)) in stations.iter().enumerate() {
+            let at = (s.0 as usize).min(store.strings.len());
+            slot_of[at] = slot as u32;
+        }
+        StationSlots { slot_of, stations: stations.into_iter().map(|(s, _)| s).collect() }
+    }
+
+    /// The slot of a station that has messages.
+    fn slot(&self, station: Sym) -> usize {
+        self.slot_of[(station.0 as usize).min(self.slot_of.len() - 1)] as usize
+    }
 }
 
 /// The answer of a request, when it is a CALLRESULT.
