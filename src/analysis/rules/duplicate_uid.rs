@@ -2,11 +2,11 @@
 //! request with a different action or payload, with no BootNotification
 //! between. An identical resend is a retry, not a duplicate.
 
-use super::about;
+use super::{about, calls};
 use crate::analysis::{text, Context, Finding, Rule, Severity};
 use crate::ingest::frame::MsgKind;
-use crate::store::intern::{FnvMap, Sym};
-use crate::store::{Direction, LogStore, MsgIdx, Uid};
+use crate::store::intern::FnvMap;
+use crate::store::{Direction, LogStore, Message, MsgIdx, Sym, Uid};
 
 pub struct DuplicateUid;
 
@@ -27,47 +27,89 @@ impl Rule for DuplicateUid {
 
     fn check(&self, ctx: &Context, out: &mut Vec<Finding>) {
         let store = ctx.store;
-        // requests sorted by (station, sender, uniqueId, time): reuses of an id
-        // sit side by side (a sorted list is far smaller than a map of every id)
-        let mut calls: Vec<(Sym, u8, Uid, MsgIdx)> = Vec::new();
         // BootNotifications per station: a reboot opens a new id space
         let mut boots: FnvMap<Sym, Vec<MsgIdx>> = FnvMap::default();
-        for i in store.all() {
-            let m = store.msg(i);
-            if m.kind != MsgKind::Call {
-                continue;
-            }
-            if store.str(m.action) == "BootNotification" {
-                boots.entry(m.station).or_default().push(i);
-            }
-            calls.push((m.station, m.dir as u8, m.unique_id, i));
+        for i in calls(ctx, "BootNotification") {
+            boots.entry(store.msg(i).station).or_default().push(i);
         }
-        calls.sort_unstable();
-        for pair in calls.windows(2) {
+        // requests sorted by (station, sender, uniqueId, time): reuses of an id
+        // sit side by side. Only requests whose key may occur twice are
+        // listed (most ids are used once), which keeps the list small.
+        let mut reused: Vec<(Sym, u8, Uid, MsgIdx)> = Vec::new();
+        let seen = SeenTwice::of(store);
+        for (i, m) in store.messages.iter().enumerate() {
+            if m.kind == MsgKind::Call && seen.maybe_twice(m) {
+                reused.push((m.station, m.dir as u8, m.unique_id, MsgIdx(i as u32)));
+            }
+        }
+        reused.sort_unstable();
+        for pair in reused.windows(2) {
             let ((station, dir, uid, prev), (s2, d2, u2, i)) = (pair[0], pair[1]);
-            if (station, dir, uid) != (s2, d2, u2) {
-                continue;
+            if (station, dir, uid) == (s2, d2, u2) {
+                let station_boots = boots.get(&station).map_or(&[][..], |b| b.as_slice());
+                check_reuse(store, station_boots, prev, i, out);
             }
-            let rebooted = boots.get(&station).is_some_and(|b| {
-                let after_prev = b.partition_point(|&x| x <= prev);
-                b.get(after_prev).is_some_and(|&x| x <= i)
-            });
-            if rebooted || same_request(store, prev, i) {
-                continue;
-            }
-            let m = store.msg(i);
-            let sender = if m.dir == Direction::CsToCp { "back end" } else { "station" };
-            let w = text::duplicate_uid(
-                &store.unique_id(i),
-                store.str(store.msg(prev).action),
-                store.str(m.action),
-                sender,
-            );
-            let mut f = about(store, self.id(), Severity::Warning, i, w);
-            f.evidence.splice(0..0, std::iter::once(prev).chain(store.msg(prev).pair.opt()));
-            out.push(f);
         }
     }
+}
+
+/// Which request keys (station, sender, uniqueId) occur more than once, up
+/// to false positives: two bits per slot of a table addressed by a hash of
+/// the key ("seen", "seen again"). A key used twice is always reported; a
+/// key used once only when another key shares its slot, and the exact sort
+/// that follows drops those.
+struct SeenTwice {
+    /// Per 64 slots: their "seen" bits and their "seen again" bits, side by
+    /// side so that one slot costs one cache line.
+    words: Vec<[u64; 2]>,
+    shift: u32,
+}
+
+impl SeenTwice {
+    fn of(store: &LogStore) -> SeenTwice {
+        // 4 to 8 slots per message (1 MB per million messages): a key used
+        // once rarely shares its slot
+        let slots = (store.messages.len() * 4).next_power_of_two().max(64);
+        let mut seen = SeenTwice { words: vec![[0; 2]; slots / 64], shift: 64 - slots.trailing_zeros() };
+        for m in &store.messages {
+            if m.kind == MsgKind::Call {
+                let (w, bit) = seen.slot(m);
+                let [once, twice] = &mut seen.words[w];
+                *twice |= *once & bit;
+                *once |= bit;
+            }
+        }
+        seen
+    }
+
+    fn slot(&self, m: &Message) -> (usize, u64) {
+        // uniqueIds are hashed already; mix in the station and the sender,
+        // then take the top bits of a multiplicative hash
+        let key = m.unique_id.0 ^ u64::from(m.station.0).rotate_left(32) ^ ((m.dir as u64) << 62);
+        let slot = key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift;
+        ((slot / 64) as usize, 1 << (slot % 64))
+    }
+
+    fn maybe_twice(&self, m: &Message) -> bool {
+        let (w, bit) = self.slot(m);
+        self.words[w][1] & bit != 0
+    }
+}
+
+/// A request reusing the uniqueId of `prev` (same station and sender) is a
+/// duplicate unless the station rebooted between or it is a resend.
+fn check_reuse(store: &LogStore, boots: &[MsgIdx], prev: MsgIdx, i: MsgIdx, out: &mut Vec<Finding>) {
+    let after_prev = boots.partition_point(|&x| x <= prev);
+    let rebooted = boots.get(after_prev).is_some_and(|&x| x <= i);
+    if rebooted || same_request(store, prev, i) {
+        return;
+    }
+    let m = store.msg(i);
+    let sender = if m.dir == Direction::CsToCp { "back end" } else { "station" };
+    let w = text::duplicate_uid(&store.unique_id(i), store.str(store.msg(prev).action), store.str(m.action), sender);
+    let mut f = about(store, "duplicate-uid", Severity::Warning, i, w);
+    f.evidence.splice(0..0, std::iter::once(prev).chain(store.msg(prev).pair.opt()));
+    out.push(f);
 }
 
 #[cfg(test)]
