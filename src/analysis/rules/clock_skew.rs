@@ -6,7 +6,6 @@
 use super::about;
 use crate::analysis::{text, Context, Finding, Rule, Severity};
 use crate::ingest::frame::MsgKind;
-use crate::store::intern::{FnvMap, Sym};
 use crate::store::{Direction, LogStore, MsgIdx, NO_TIME};
 
 pub struct ClockSkew;
@@ -19,23 +18,27 @@ const CLOCK_ALIGNED_ALLOWANCE_MS: i64 = 3_600_000;
 const TIMED: [&str; 5] =
     ["StartTransaction", "StopTransaction", "StatusNotification", "MeterValues", "SecurityEventNotification"];
 
-/// Log times of what each station sent, for the queueing check.
-fn station_times(store: &LogStore) -> FnvMap<Sym, Vec<i64>> {
-    let mut map: FnvMap<Sym, Vec<i64>> = FnvMap::default();
-    for m in &store.messages {
-        if m.dir == Direction::CpToCs && m.at != NO_TIME {
-            map.entry(m.station).or_default().push(m.at);
+/// The station sent nothing between shortly after the payload time and
+/// shortly before message `i`: it was offline and queued the message.
+/// Timed messages are in time order, so walking the station's messages back
+/// from `i` meets the times in question first and stops at the payload time.
+fn queued(store: &LogStore, i: MsgIdx, payload: i64, logged: i64) -> bool {
+    let (after, before) = (payload + 60_000, logged - 120_000);
+    let Some(list) = store.index.by_station.get(&store.msg(i).station) else { return true };
+    let pos = list.partition_point(|&j| j < i);
+    for &j in list[..pos].iter().rev() {
+        let m = store.msg(j);
+        if m.dir != Direction::CpToCs || m.at == NO_TIME {
+            continue;
+        }
+        if m.at <= after {
+            return true;
+        }
+        if m.at < before {
+            return false;
         }
     }
-    map
-}
-
-/// The station sent nothing between shortly after the payload time and
-/// shortly before this message: it was offline and queued the message.
-fn queued(times: &[i64], payload: i64, logged: i64) -> bool {
-    let from = times.partition_point(|&t| t <= payload + 60_000);
-    let to = times.partition_point(|&t| t < logged - 120_000);
-    from >= to
+    true
 }
 
 impl Rule for ClockSkew {
@@ -46,14 +49,10 @@ impl Rule for ClockSkew {
     fn check(&self, ctx: &Context, out: &mut Vec<Finding>) {
         let store = ctx.store;
         let skew = ctx.thresholds.skew_s * 1000;
-        let times = station_times(store);
-        let mut candidates: Vec<MsgIdx> = TIMED
-            .iter()
-            .flat_map(|a| store.with_action(a).iter().copied())
-            .filter(|&i| store.msg(i).kind == MsgKind::Call)
-            .collect();
-        candidates.sort_unstable();
-        for i in candidates {
+        // each candidate is evidence of at most one finding, and findings are
+        // sorted afterwards: the action lists can be walked one after the other
+        let candidates = TIMED.iter().flat_map(|a| store.with_action(a).iter().copied());
+        for i in candidates.filter(|&i| store.msg(i).kind == MsgKind::Call) {
             let m = store.msg(i);
             let payload = store.facts(i).time;
             if m.at == NO_TIME || payload == NO_TIME || m.dir == Direction::CsToCp {
@@ -66,8 +65,7 @@ impl Rule for ClockSkew {
             } else if offset < -skew {
                 let clock_aligned = store.readings(i).iter().any(|r| r.clock_aligned);
                 let explained_by_sample = clock_aligned && -offset <= skew + CLOCK_ALIGNED_ALLOWANCE_MS;
-                let list = times.get(&m.station).map_or(&[][..], |v| v.as_slice());
-                !explained_by_sample && !queued(list, payload, m.at)
+                !explained_by_sample && !queued(store, i, payload, m.at)
             } else {
                 false
             };
