@@ -3,13 +3,23 @@
 
 use super::{about, calls};
 use crate::analysis::{text, Context, Finding, Rule, Severity};
-use crate::store::{LogStore, MsgIdx, NO_INT};
+use crate::query::MsgSet;
+use crate::store::{LogStore, NO_INT};
 
 pub struct UnknownTransaction;
 
-fn started_before(store: &LogStore, i: MsgIdx, tx_id: i64) -> bool {
-    let station = store.msg(i).station;
-    store.index.by_tx_id.get(&(station, tx_id)).is_some_and(|list| list.iter().any(|&t| store.tx(t).start < i))
+/// The MeterValues and StopTransaction requests that belong to a
+/// transaction. The store attaches exactly those whose (station,
+/// transactionId) a StartTransaction answer assigned before them, so one
+/// pass over the transactions replaces a lookup per request.
+fn attached(store: &LogStore) -> MsgSet {
+    let mut set = MsgSet::new(store.messages.len());
+    for tx in &store.transactions {
+        for &i in &tx.messages {
+            set.insert(i);
+        }
+    }
+    set
 }
 
 impl Rule for UnknownTransaction {
@@ -19,11 +29,12 @@ impl Rule for UnknownTransaction {
 
     fn check(&self, ctx: &Context, out: &mut Vec<Finding>) {
         let store = ctx.store;
+        let attached = attached(store);
         for action in ["MeterValues", "StopTransaction"] {
             for i in calls(ctx, action) {
                 let f = store.facts(i);
                 let tx_id = f.transaction;
-                if tx_id == NO_INT || started_before(store, i, tx_id) {
+                if tx_id == NO_INT || attached.contains(i) {
                     continue;
                 }
                 // the connector's first sighting precedes any start on it: the session began before the log
