@@ -61,9 +61,11 @@ fn opt_time(t: Millis) -> Option<Millis> {
 pub fn summarize(store: &LogStore) -> Vec<TxSummary> {
     let mut by_start: Vec<(MsgIdx, Option<TxIdx>)> =
         store.transactions.iter().enumerate().map(|(t, tx)| (tx.start, Some(TxIdx(t as u32)))).collect();
-    // starts that never became a transaction
+    // starts that never became a transaction (looked up in a sorted list: there are thousands)
+    let mut made: Vec<MsgIdx> = by_start.iter().map(|&(s, _)| s).collect();
+    made.sort_unstable();
     for &i in store.with_action("StartTransaction") {
-        if store.msg(i).kind == MsgKind::Call && !by_start.iter().any(|(s, _)| *s == i) {
+        if store.msg(i).kind == MsgKind::Call && made.binary_search(&i).is_err() {
             by_start.push((i, None));
         }
     }
@@ -118,8 +120,9 @@ fn summarize_one(store: &LogStore, start: MsgIdx, tx: Option<TxIdx>) -> TxSummar
         (Some(a), Some(b)) if b >= a => Some((b - a) / 1000),
         _ => s.started_at.zip(s.stopped_at).map(|(a, b)| (b - a) / 1000),
     };
-    let readings = register_readings(store, tx);
-    if let (Some(first), Some(last)) = (readings.first(), readings.last()) {
+    let mut readings = register_readings(store, tx);
+    if let Some(first) = readings.next() {
+        let last = readings.last().unwrap_or(first);
         s.energy_kwh = Some((last.1 - first.1) / 1000.0);
     }
     let reason = if sf.reason.is_none() { "Local".to_string() } else { store.str(sf.reason).to_string() };

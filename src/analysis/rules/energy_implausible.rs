@@ -6,7 +6,7 @@
 use super::about;
 use super::meter_backwards::register_readings;
 use crate::analysis::{text, Context, Finding, Rule, Severity};
-use crate::store::{Measure, MsgIdx, NO_TIME};
+use crate::store::{LogStore, Measure, MsgIdx, Transaction, NO_TIME};
 
 pub struct EnergyImplausible;
 
@@ -20,6 +20,11 @@ impl Rule for EnergyImplausible {
     fn check(&self, ctx: &Context, out: &mut Vec<Finding>) {
         let store = ctx.store;
         for tx in &store.transactions {
+            // the limit is at least the ceiling: only when a rise beats it is
+            // the power seen worth reading (most sessions never get there)
+            if first_above(store, tx, CEILING_W).is_none() {
+                continue;
+            }
             let observed = tx
                 .messages
                 .iter()
@@ -28,30 +33,37 @@ impl Rule for EnergyImplausible {
                 .map(|r| r.value)
                 .fold(0.0, f64::max);
             let limit = (observed * 1.5).max(CEILING_W);
-            let readings = register_readings(store, tx);
-            let mut best: Option<(MsgIdx, f64)> = None;
-            for (msg, value, _) in readings {
-                let at = store.msg(msg).at;
-                if let Some((prev_msg, prev_value)) = best {
-                    let prev_at = store.msg(prev_msg).at;
-                    if value > prev_value && at != NO_TIME && prev_at != NO_TIME {
-                        let hours = ((at - prev_at) as f64 / 3_600_000.0).max(1.0 / 3600.0);
-                        let watts = (value - prev_value) / hours;
-                        if watts > limit {
-                            let w = text::energy_implausible(tx.id, watts / 1000.0, limit / 1000.0);
-                            let mut f = about(store, self.id(), Severity::Warning, msg, w);
-                            f.transaction = Some(tx.id);
-                            out.push(f);
-                            break;
-                        }
-                    }
-                }
-                if best.is_none_or(|(_, v)| value > v) {
-                    best = Some((msg, value));
-                }
+            if let Some((msg, watts)) = first_above(store, tx, limit) {
+                let w = text::energy_implausible(tx.id, watts / 1000.0, limit / 1000.0);
+                let mut f = about(store, self.id(), Severity::Warning, msg, w);
+                f.transaction = Some(tx.id);
+                out.push(f);
             }
         }
     }
+}
+
+/// The first register reading that rose from the highest one before it
+/// faster than `limit` watts, with that rate.
+fn first_above(store: &LogStore, tx: &Transaction, limit: f64) -> Option<(MsgIdx, f64)> {
+    let mut best: Option<(MsgIdx, f64)> = None;
+    for (msg, value, _) in register_readings(store, tx) {
+        let at = store.msg(msg).at;
+        if let Some((prev_msg, prev_value)) = best {
+            let prev_at = store.msg(prev_msg).at;
+            if value > prev_value && at != NO_TIME && prev_at != NO_TIME {
+                let hours = ((at - prev_at) as f64 / 3_600_000.0).max(1.0 / 3600.0);
+                let watts = (value - prev_value) / hours;
+                if watts > limit {
+                    return Some((msg, watts));
+                }
+            }
+        }
+        if best.is_none_or(|(_, v)| value > v) {
+            best = Some((msg, value));
+        }
+    }
+    None
 }
 
 #[cfg(test)]

@@ -10,27 +10,25 @@ pub struct MeterBackwards;
 /// Rounding slack: some stations truncate the start and round the stop.
 const TOLERANCE_WH: f64 = 1.0;
 
-/// The energy register readings of a transaction in time order, each with the message it came from.
-pub(crate) fn register_readings(store: &LogStore, tx: &Transaction) -> Vec<(MsgIdx, f64, &'static str)> {
-    let mut out = Vec::new();
+/// The energy register readings of a transaction in time order, each with
+/// the message it came from. An iterator: the rules walk them once, and a
+/// list per transaction would only be thrown away.
+pub(crate) fn register_readings<'a>(
+    store: &'a LogStore,
+    tx: &'a Transaction,
+) -> impl Iterator<Item = (MsgIdx, f64, &'static str)> + 'a {
     let start = store.facts(tx.start).value;
-    if start != NO_INT {
-        out.push((tx.start, start as f64, "meterStart"));
-    }
-    for &i in &tx.messages {
-        for r in store.readings(i) {
-            if r.measure == Measure::EnergyImport {
-                out.push((i, r.value, if r.from_stop { "transactionData" } else { "MeterValues" }));
-            }
-        }
-        if Some(i) == tx.stop {
-            let stop = store.facts(i).value;
-            if stop != NO_INT && stop != -1 {
-                out.push((i, stop as f64, "meterStop"));
-            }
-        }
-    }
-    out
+    let meter_start = (start != NO_INT).then_some((tx.start, start as f64, "meterStart"));
+    let later = tx.messages.iter().flat_map(move |&i| {
+        let sampled = store.readings(i).iter().filter(|r| r.measure == Measure::EnergyImport).map(move |r| {
+            let what = if r.from_stop { "transactionData" } else { "MeterValues" };
+            (i, r.value, what)
+        });
+        let stop = if Some(i) == tx.stop { store.facts(i).value } else { NO_INT };
+        let meter_stop = (stop != NO_INT && stop != -1).then_some((i, stop as f64, "meterStop"));
+        sampled.chain(meter_stop)
+    });
+    meter_start.into_iter().chain(later)
 }
 
 impl Rule for MeterBackwards {
@@ -41,10 +39,11 @@ impl Rule for MeterBackwards {
     fn check(&self, ctx: &Context, out: &mut Vec<Finding>) {
         let store = ctx.store;
         for tx in &store.transactions {
-            let readings = register_readings(store, tx);
+            let mut readings = register_readings(store, tx);
+            let Some((_, first, _)) = readings.next() else { continue };
+            let mut prev = first;
             let mut flagged: Vec<MsgIdx> = Vec::new();
-            for w in readings.windows(2) {
-                let ((_, prev, _), (msg, value, what)) = (w[0], w[1]);
+            for (msg, value, what) in readings {
                 if value < prev - TOLERANCE_WH && !flagged.contains(&msg) {
                     flagged.push(msg);
                     let words = text::meter_backwards(tx.id, prev, value, what);
@@ -53,6 +52,7 @@ impl Rule for MeterBackwards {
                     f.connector = Some(tx.connector);
                     out.push(f);
                 }
+                prev = value;
             }
         }
     }

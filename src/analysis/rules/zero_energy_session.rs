@@ -31,9 +31,14 @@ impl Rule for ZeroEnergySession {
                 continue;
             }
             let lasted = stop_at - start_at;
-            let highest = register_readings(store, tx).iter().map(|r| r.1).fold(meter_stop as f64, f64::max);
+            // the energy is at least meterStop - meterStart: most sessions are
+            // ruled out without reading their samples
+            if lasted <= MIN_DURATION_MS || meter_stop as f64 - meter_start as f64 >= MIN_ENERGY_WH {
+                continue;
+            }
+            let highest = register_readings(store, tx).map(|r| r.1).fold(meter_stop as f64, f64::max);
             let energy = highest - meter_start as f64;
-            if lasted > MIN_DURATION_MS && (0.0..MIN_ENERGY_WH).contains(&energy) {
+            if (0.0..MIN_ENERGY_WH).contains(&energy) {
                 let w = text::zero_energy_session(tx.id, energy, lasted / 1000);
                 let mut f = about(store, self.id(), Severity::Info, stop, w);
                 f.evidence.splice(0..0, [tx.start]);
