@@ -8,10 +8,11 @@ pub mod schema;
 pub mod text;
 pub mod transactions;
 
+use crate::ingest::frame::MsgKind;
 use crate::ingest::timestamp::Millis;
 use crate::query::MsgSet;
 use crate::store::intern::{FnvMap, Sym};
-use crate::store::{LogStore, MsgIdx, TxIdx};
+use crate::store::{LogStore, MsgIdx, TxIdx, NO_INT};
 
 /// How bad a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -132,6 +133,10 @@ pub struct Context<'a> {
     /// ended each: its StopTransaction, or the next start on its connector
     /// (then its stop was lost), or none (still open at the end).
     pub station_sessions: FnvMap<Sym, Vec<Session>>,
+    /// StatusNotification requests by (station, connectorId), in time order:
+    /// the connector index also lists every MeterValues, which rules that
+    /// only want statuses would have to step over.
+    statuses: FnvMap<(Sym, i64), Vec<MsgIdx>>,
 }
 
 /// A transaction's span, for "was a session running at this moment?".
@@ -157,7 +162,19 @@ impl Context<'_> {
         for list in station_sessions.values_mut() {
             list.sort_by_key(|s| s.start);
         }
-        Context { store, thresholds, station_sessions }
+        let mut statuses: FnvMap<(Sym, i64), Vec<MsgIdx>> = FnvMap::default();
+        for &i in store.with_action("StatusNotification") {
+            let (m, connector) = (store.msg(i), store.facts(i).connector);
+            if m.kind == MsgKind::Call && connector != NO_INT {
+                statuses.entry((m.station, connector)).or_default().push(i);
+            }
+        }
+        Context { store, thresholds, station_sessions, statuses }
+    }
+
+    /// The StatusNotification requests of a connector, in time order.
+    pub fn statuses(&self, station: Sym, connector: i64) -> &[MsgIdx] {
+        self.statuses.get(&(station, connector)).map_or(&[], |v| v.as_slice())
     }
 
     /// A session of this station was running at message `i` (other than `except`).

@@ -18,8 +18,7 @@ impl Rule for ConnectorFaulted {
                 continue;
             }
             let m = store.msg(i);
-            let timeline = store.index.by_connector.get(&(m.station, f.connector)).map_or(&[][..], |v| v.as_slice());
-            let statuses = || timeline.iter().copied().filter(|&j| store.is_call_of(j, "StatusNotification"));
+            let statuses = || ctx.statuses(m.station, f.connector).iter().copied();
             let last_code = statuses()
                 .rev()
                 .filter(|&j| j < i)

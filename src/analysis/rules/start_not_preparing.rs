@@ -5,7 +5,7 @@
 
 use super::{about, calls};
 use crate::analysis::{text, Context, Finding, Rule, Severity};
-use crate::store::{MsgIdx, NO_TIME};
+use crate::store::NO_TIME;
 
 pub struct StartNotPreparing;
 
@@ -21,10 +21,9 @@ impl Rule for StartNotPreparing {
         for i in calls(ctx, "StartTransaction") {
             let m = store.msg(i);
             let connector = store.facts(i).connector;
-            let Some(timeline) = store.index.by_connector.get(&(m.station, connector)) else { continue };
-            let is_status = |j: &MsgIdx| store.is_call_of(*j, "StatusNotification");
-            let split = timeline.partition_point(|&j| j < i);
-            let Some(&last) = timeline[..split].iter().rev().find(|j| is_status(j)) else { continue };
+            let statuses = ctx.statuses(m.station, connector);
+            let split = statuses.partition_point(|&j| j < i);
+            let Some(&last) = split.checked_sub(1).map(|k| &statuses[k]) else { continue };
             let status = store.str(store.facts(last).status);
             let busy = matches!(status, "Charging" | "SuspendedEV" | "SuspendedEVSE")
                 && ctx.station_sessions.get(&m.station).is_some_and(|list| {
@@ -38,7 +37,7 @@ impl Rule for StartNotPreparing {
             if !(matches!(status, "Faulted" | "Unavailable") || busy) {
                 continue;
             }
-            let reordered = timeline[split..].iter().filter(|j| is_status(j)).take(3).any(|&j| {
+            let reordered = statuses[split..].iter().take(3).any(|&j| {
                 let (a, b) = (store.msg(j).at, m.at);
                 a != NO_TIME && b != NO_TIME && a - b <= REORDER_MS
             });

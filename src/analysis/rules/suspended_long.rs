@@ -17,16 +17,12 @@ impl Rule for SuspendedLong {
         let limit = ctx.thresholds.suspension_s * 1000;
         let log_end = store.messages.iter().rev().map(|m| m.at).find(|&t| t != NO_TIME);
         for tx in &store.transactions {
-            let Some(timeline) = store.index.by_connector.get(&(tx.station, tx.connector)) else { continue };
+            let timeline = ctx.statuses(tx.station, tx.connector);
             let end = tx.stop;
             // the connector's statuses while the transaction ran (timelines are in time order)
             let from = timeline.partition_point(|&i| i <= tx.start);
             let to = end.map_or(timeline.len(), |e| timeline.partition_point(|&i| i < e));
-            let statuses: Vec<MsgIdx> = timeline[from..to.max(from)]
-                .iter()
-                .copied()
-                .filter(|&i| store.is_call_of(i, "StatusNotification"))
-                .collect();
+            let statuses = &timeline[from..to.max(from)];
             // a run of suspended statuses (SuspendedEVSE then SuspendedEV...) counts from its first one
             let suspended = |i: MsgIdx| matches!(store.str(store.facts(i).status), "SuspendedEV" | "SuspendedEVSE");
             let mut k = 0;
