@@ -466,6 +466,49 @@ fn link(msgs: &mut [Message], call: u32, answer: u32) {
     msgs[answer as usize].pair = MsgIdx(call);
 }
 
+/// Lists of messages keyed by a symbol, held in a Vec indexed by the
+/// symbol's number: actions and stations are few, so a push costs no hashing.
+struct SymLists {
+    /// By symbol number; the last list is for `Sym::NONE`.
+    lists: Vec<Vec<MsgIdx>>,
+}
+
+impl SymLists {
+    fn new(symbols: usize) -> SymLists {
+        SymLists { lists: (0..=symbols).map(|_| Vec::new()).collect() }
+    }
+
+    fn push(&mut self, key: Sym, i: MsgIdx) {
+        let at = (key.0 as usize).min(self.lists.len() - 1);
+        self.lists[at].push(i);
+    }
+
+    fn into_map(self) -> std::collections::HashMap<Sym, Vec<MsgIdx>> {
+        let none = self.lists.len() - 1;
+        let key = |at: usize| if at == none { Sym::NONE } else { Sym(at as u32) };
+        self.lists.into_iter().enumerate().filter(|(_, l)| !l.is_empty()).map(|(at, l)| (key(at), l)).collect()
+    }
+}
+
+/// Lower-cased idTag symbols, each worked out once: the same few tags come
+/// back on every Authorize, StartTransaction and their answers.
+struct LowerTags {
+    /// By symbol number of the tag as sent; `Sym::NONE` until first met.
+    lower: Vec<Sym>,
+}
+
+impl LowerTags {
+    fn get(&mut self, strings: &mut Interner, s: Sym) -> Sym {
+        let Some(&known) = self.lower.get(s.0 as usize) else { return lower_sym(strings, s) };
+        if !known.is_none() {
+            return known;
+        }
+        let lower = lower_sym(strings, s);
+        self.lower[s.0 as usize] = lower;
+        lower
+    }
+}
+
 fn lower_sym(strings: &mut Interner, s: Sym) -> Sym {
     let text = strings.get(s);
     if text.bytes().any(|b| b.is_ascii_uppercase()) {
@@ -477,33 +520,56 @@ fn lower_sym(strings: &mut Interner, s: Sym) -> Sym {
 }
 
 fn build_indexes(store: &mut LogStore) {
-    let mut ix = Indexes::default();
-    for i in 0..store.messages.len() {
-        let m = store.messages[i];
+    // symbols interned from here on (lower-cased tags) are never actions or stations
+    let symbols = store.strings.len();
+    let mut by_action = SymLists::new(symbols);
+    let mut by_station = SymLists::new(symbols);
+    let mut lower_tags = LowerTags { lower: vec![Sym::NONE; symbols] };
+    let mut by_id_tag: FnvMap<Sym, Vec<MsgIdx>> = FnvMap::default();
+    // (station, connectorId) → its list; consecutive requests often share one
+    let mut connector_slot: FnvMap<(Sym, i64), usize> = FnvMap::default();
+    let mut by_connector: Vec<((Sym, i64), Vec<MsgIdx>)> = Vec::new();
+    let mut last_connector: Option<((Sym, i64), usize)> = None;
+    for (i, m) in store.messages.iter().enumerate() {
         let idx = MsgIdx(i as u32);
         if !m.action.is_none() {
-            ix.by_action.entry(m.action).or_default().push(idx);
+            by_action.push(m.action, idx);
         }
-        ix.by_station.entry(m.station).or_default().push(idx);
+        by_station.push(m.station, idx);
         let f = &store.facts[m.facts as usize];
         if !f.id_tag.is_none() {
-            let lower = lower_sym(&mut store.strings, f.id_tag);
-            ix.by_id_tag.entry(lower).or_default().push(idx);
+            let lower = lower_tags.get(&mut store.strings, f.id_tag);
+            by_id_tag.entry(lower).or_default().push(idx);
         }
         if m.kind == MsgKind::Call && f.connector != NO_INT {
-            ix.by_connector.entry((m.station, f.connector)).or_default().push(idx);
+            let key = (m.station, f.connector);
+            let slot = match last_connector {
+                Some((k, slot)) if k == key => slot,
+                _ => *connector_slot.entry(key).or_insert_with(|| {
+                    by_connector.push((key, Vec::new()));
+                    by_connector.len() - 1
+                }),
+            };
+            last_connector = Some((key, slot));
+            by_connector[slot].1.push(idx);
         }
     }
-    store.index = ix;
+    store.index = Indexes {
+        by_action: by_action.into_map(),
+        by_id_tag: by_id_tag.into_iter().collect(),
+        by_station: by_station.into_map(),
+        by_connector: by_connector.into_iter().collect(),
+        by_tx_id: Default::default(),
+    };
 }
 
 fn build_transactions(store: &mut LogStore) {
-    let starts: Vec<MsgIdx> = store.with_action("StartTransaction").to_vec();
+    let starts = store.with_action("StartTransaction");
     let authorizes: Vec<MsgIdx> =
         store.with_action("Authorize").iter().copied().filter(|&i| store.msg(i).kind == MsgKind::Call).collect();
     let mut txs: Vec<Transaction> = Vec::new();
     let mut by_tx: FnvMap<(Sym, i64), Vec<TxIdx>> = FnvMap::default();
-    for &s in &starts {
+    for &s in starts {
         let m = *store.msg(s);
         if m.kind != MsgKind::Call {
             continue;
@@ -513,19 +579,7 @@ fn build_transactions(store: &mut LogStore) {
         if id == NO_INT {
             continue;
         }
-        let f = store.facts(s).clone();
-        let tag = store.str(f.id_tag).to_ascii_lowercase();
-        let authorize = authorizes
-            .iter()
-            .rev()
-            .filter(|&&a| a < s)
-            .take_while(|&&a| {
-                m.at == NO_TIME || store.msg(a).at == NO_TIME || m.at - store.msg(a).at <= AUTHORIZE_LOOKBACK_MS
-            })
-            .find(|&&a| {
-                store.msg(a).station == m.station && store.str(store.facts(a).id_tag).eq_ignore_ascii_case(&tag)
-            })
-            .copied();
+        let f = store.facts(s);
         let t = TxIdx(txs.len() as u32);
         txs.push(Transaction {
             station: m.station,
@@ -534,32 +588,56 @@ fn build_transactions(store: &mut LogStore) {
             id_tag: f.id_tag,
             start: s,
             stop: None,
-            authorize,
+            authorize: authorize_before(store, &authorizes, s),
             messages: Vec::new(),
         });
         by_tx.entry((m.station, id)).or_default().push(t);
     }
-    for action in ["MeterValues", "StopTransaction"] {
-        for &i in store.with_action(action) {
-            let m = store.msg(i);
-            if m.kind != MsgKind::Call {
-                continue;
-            }
-            let id = store.facts(i).transaction;
-            let Some(cands) = by_tx.get(&(m.station, id)) else { continue };
-            let Some(&t) = cands.iter().rev().find(|t| txs[t.0 as usize].start < i) else { continue };
-            let tx = &mut txs[t.0 as usize];
-            tx.messages.push(i);
-            if action == "StopTransaction" && tx.stop.is_none() {
-                tx.stop = Some(i);
-            }
+    // MeterValues and StopTransaction requests, found in one pass in message
+    // order: cheaper than walking their action lists (which also hold the
+    // answers), and each transaction's messages come out in order
+    let meter_values = store.strings.find("MeterValues");
+    let stop_transaction = store.strings.find("StopTransaction");
+    // requests of one station and transaction come in runs: look the key up once per run
+    let mut last_key: Option<(Sym, i64)> = None;
+    let mut cands: Option<&Vec<TxIdx>> = None;
+    for (i, m) in store.messages.iter().enumerate() {
+        let is_stop = Some(m.action) == stop_transaction;
+        if m.kind != MsgKind::Call || !(is_stop || Some(m.action) == meter_values) {
+            continue;
         }
-    }
-    for tx in &mut txs {
-        tx.messages.sort_unstable();
+        let i = MsgIdx(i as u32);
+        let key = (m.station, store.facts[m.facts as usize].transaction);
+        if last_key != Some(key) {
+            cands = by_tx.get(&key);
+            last_key = Some(key);
+        }
+        let Some(cands) = cands else { continue };
+        let Some(&t) = cands.iter().rev().find(|t| txs[t.0 as usize].start < i) else { continue };
+        let tx = &mut txs[t.0 as usize];
+        tx.messages.push(i);
+        if is_stop && tx.stop.is_none() {
+            tx.stop = Some(i);
+        }
     }
     store.transactions = txs;
     store.index.by_tx_id = by_tx.into_iter().collect();
+}
+
+/// The Authorize (with the same idTag, on the same station, within the
+/// look-back) that led to StartTransaction `start`.
+fn authorize_before(store: &LogStore, authorizes: &[MsgIdx], start: MsgIdx) -> Option<MsgIdx> {
+    let m = store.msg(start);
+    let tag = store.str(store.facts(start).id_tag);
+    let before = authorizes.partition_point(|&a| a < start);
+    authorizes[..before]
+        .iter()
+        .rev()
+        .take_while(|&&a| {
+            m.at == NO_TIME || store.msg(a).at == NO_TIME || m.at - store.msg(a).at <= AUTHORIZE_LOOKBACK_MS
+        })
+        .find(|&&a| store.msg(a).station == m.station && store.str(store.facts(a).id_tag).eq_ignore_ascii_case(tag))
+        .copied()
 }
 
 #[cfg(test)]
