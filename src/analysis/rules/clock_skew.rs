@@ -6,7 +6,7 @@
 use super::about;
 use crate::analysis::{text, Context, Finding, Rule, Severity};
 use crate::ingest::frame::MsgKind;
-use crate::store::{Direction, LogStore, MsgIdx, NO_TIME};
+use crate::store::{Direction, LogStore, MsgIdx, Sym, NO_TIME};
 
 pub struct ClockSkew;
 
@@ -49,11 +49,15 @@ impl Rule for ClockSkew {
     fn check(&self, ctx: &Context, out: &mut Vec<Finding>) {
         let store = ctx.store;
         let skew = ctx.thresholds.skew_s * 1000;
-        // each candidate is evidence of at most one finding, and findings are
-        // sorted afterwards: the action lists can be walked one after the other
-        let candidates = TIMED.iter().flat_map(|a| store.with_action(a).iter().copied());
-        for i in candidates.filter(|&i| store.msg(i).kind == MsgKind::Call) {
-            let m = store.msg(i);
+        let timed: Vec<Sym> = TIMED.iter().filter_map(|a| store.strings.find(a)).collect();
+        // one pass over all messages: MeterValues alone are a large share of
+        // the log, and reading it in order is faster than following the
+        // action lists
+        for (i, m) in store.messages.iter().enumerate() {
+            if m.kind != MsgKind::Call || !timed.contains(&m.action) {
+                continue;
+            }
+            let i = MsgIdx(i as u32);
             let payload = store.facts(i).time;
             if m.at == NO_TIME || payload == NO_TIME || m.dir == Direction::CsToCp {
                 continue;
