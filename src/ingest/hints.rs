@@ -17,6 +17,25 @@ pub enum DirHint {
 
 /// A cell or word that names a direction.
 pub fn direction_word(text: &str) -> DirHint {
+    // a layout's direction column holds a handful of words: remember them
+    const KEPT: usize = 16;
+    std::thread_local! {
+        static SEEN: std::cell::RefCell<Vec<(Box<str>, DirHint)>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    SEEN.with_borrow_mut(|seen| {
+        if let Some((_, hint)) = seen.iter().find(|(word, _)| **word == *text) {
+            return *hint;
+        }
+        let hint = read_direction_word(text);
+        if seen.len() == KEPT {
+            seen.clear();
+        }
+        seen.push((text.into(), hint));
+        hint
+    })
+}
+
+fn read_direction_word(text: &str) -> DirHint {
     let t: String = text.trim().to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ");
     if t.is_empty() || t.len() > 40 {
         return DirHint::None;

@@ -730,137 +730,166 @@ fn read_full(r: &mut impl Read, mut buf: &mut [u8]) -> std::io::Result<usize> {
     Ok(total)
 }
 
-/// A batch of CSV records: their cells' bytes in one buffer (no allocation
-/// per record on the reading thread).
-#[derive(Default)]
-struct CsvBatch {
-    bytes: Vec<u8>,
-    cells: Vec<(u32, u32)>,
-    rows: Vec<CsvRow>,
-}
-
-struct CsvRow {
-    line: u32,
-    offset: u64,
-    len: u32,
-    /// Range in `cells`; `None` for a record the csv reader could not read.
-    cells: Option<(u32, u32)>,
-}
-
-impl CsvBatch {
-    fn push(&mut self, line: u32, offset: u64, len: u32, record: Option<&csv::ByteRecord>) {
-        let cells = record.map(|r| {
-            let first = self.cells.len() as u32;
-            for cell in r {
-                let start = self.bytes.len() as u32;
-                self.bytes.extend_from_slice(cell);
-                self.cells.push((start, self.bytes.len() as u32));
-            }
-            (first, self.cells.len() as u32)
-        });
-        self.rows.push(CsvRow { line, offset, len, cells });
-    }
-
-    fn clear(&mut self) {
-        self.bytes.clear();
-        self.cells.clear();
-        self.rows.clear();
-    }
-
-    /// Cells of a row as text (invalid UTF-8 replaced); the flag says so.
-    fn cells(&self, row: &CsvRow) -> Option<(Vec<std::borrow::Cow<'_, str>>, bool)> {
-        let (a, b) = row.cells?;
-        let mut lossy = false;
-        let cells = self.cells[a as usize..b as usize]
-            .iter()
-            .map(|&(s, e)| {
-                let (text, bad) = decode(&self.bytes[s as usize..e as usize]);
-                lossy |= bad;
-                text
-            })
-            .collect();
-        Some((cells, lossy))
-    }
-
-    /// The cells of a row into `out` when all of them are UTF-8 (no copy);
-    /// `None` for an unreadable record, `Some(false)` when a cell is not UTF-8.
-    fn cells_into<'a>(&'a self, row: &CsvRow, out: &mut Vec<&'a str>) -> Option<bool> {
-        let (a, b) = row.cells?;
-        out.clear();
-        for &(s, e) in &self.cells[a as usize..b as usize] {
-            match std::str::from_utf8(&self.bytes[s as usize..e as usize]) {
-                Ok(t) => out.push(t),
-                Err(_) => return Some(false),
-            }
-        }
-        Some(true)
-    }
-}
-
-/// Batches above this many bytes of cells are sent early (huge records).
-const CSV_BATCH_BYTES: usize = 16 << 20;
-
-/// CSV: the csv crate splits records (quoted fields may span lines); the
-/// records are read in parallel.
+/// CSV: records are found by a scan that quotes the way the csv crate does,
+/// then cut into pieces that are read in parallel, each by a csv reader of
+/// its own. Returns (rows, context lines, saw invalid UTF-8).
 fn read_csv(
-    input: impl Read,
+    mut input: impl Read,
     layout: &CsvLayout,
     tz: Tz,
     progress: &dyn Fn(u64),
     pipe: &mut Pipe,
 ) -> std::io::Result<(usize, usize, bool)> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .delimiter(layout.delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .buffer_capacity(1 << 20)
-        .from_reader(input);
-    let mut record = csv::ByteRecord::new();
-    let mut batch = CsvBatch::default();
+    let mut buf: Vec<u8> = Vec::with_capacity(BLOCK);
+    let mut buf_start = 0u64; // file offset of buf[0]
+    let mut buf_line = 1u64; // line number of buf[0]
+    let mut scan = CsvScan::default();
+    let mut scanned = 0usize;
+    let mut ends: Vec<usize> = Vec::new();
+    // the preamble and the header are the first records of the file
+    let mut skip = layout.preamble + usize::from(layout.has_header);
     let mut rows = 0usize;
     let lossy = std::sync::atomic::AtomicBool::new(false);
-    let mut first = true;
-    let mut preamble_left = layout.preamble;
-    loop {
-        let start = rdr.position().clone();
-        let more = match rdr.read_byte_record(&mut record) {
-            Ok(m) => m,
-            Err(e) => match e.kind() {
-                csv::ErrorKind::Io(_) => return Err(std::io::Error::other(e.to_string())),
-                // an unreadable record (e.g. an unterminated quote): keep it as unparsed
-                _ => {
-                    let end = rdr.position().byte();
-                    batch.push(start.line() as u32, start.byte(), (end - start.byte()) as u32, None);
-                    rows += 1;
-                    continue;
-                }
-            },
+    let mut eof = false;
+    while !eof {
+        let old = buf.len();
+        buf.resize(old + BLOCK, 0);
+        let n = read_full(&mut input, &mut buf[old..])?;
+        buf.truncate(old + n);
+        eof = n == 0;
+        scan.scan(&buf, scanned, layout.delimiter, &mut ends);
+        scanned = buf.len();
+        // read up to the last record end (a record longer than the block waits for more)
+        let cut = match ends.last() {
+            _ if eof => buf.len(),
+            Some(&end) => end,
+            None => continue,
         };
-        if !more {
-            break;
+        progress(buf_start + cut as u64);
+        let mut bounds: Vec<usize> = std::iter::once(0).chain(ends.chunks(ROW_CHUNK).map(|c| c[c.len() - 1])).collect();
+        if bounds.last() != Some(&cut) {
+            bounds.push(cut);
         }
-        let end = rdr.position().byte();
-        if preamble_left > 0 {
-            preamble_left -= 1;
-            continue;
+        let pieces: Vec<Piece> = bounds
+            .windows(2)
+            .map(|w| Piece { start: w[0], end: w[1], line: 0, skip: 0 })
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(|p| Piece { line: memchr::memchr_iter(b'\n', &buf[p.start..p.end]).count() as u64, ..p })
+            .collect();
+        // each piece's first line, and the records it skips
+        let mut pieces = pieces;
+        for p in &mut pieces {
+            let newlines = p.line;
+            p.line = buf_line;
+            buf_line += newlines;
+            let records = ends[..].partition_point(|&e| e <= p.end) - ends.partition_point(|&e| e <= p.start);
+            p.skip = skip.min(if p.end == cut && eof { usize::MAX } else { records });
+            skip -= p.skip;
         }
-        if first {
-            first = false;
-            if layout.has_header {
-                continue;
-            }
-        }
-        let has_answer = layout.answer.and_then(|c| record.get(c)).is_some_and(|c| c.contains(&b'['));
-        batch.push(start.line() as u32, start.byte(), trimmed_len(end - start.byte()), Some(&record));
-        rows += 1 + usize::from(has_answer);
-        if batch.rows.len() >= BATCH || batch.bytes.len() >= CSV_BATCH_BYTES {
-            progress(end);
-            pipe.send(parse_csv_batch(&batch, layout, tz, &lossy));
-            batch.clear();
+        let mut read: Vec<Batch> = Vec::new();
+        pieces
+            .par_iter()
+            .map(|p| read_csv_piece(&buf[p.start..p.end], buf_start + p.start as u64, p, layout, tz, &lossy))
+            .collect_into_vec(&mut read);
+        rows += read.iter().map(|b| b.recs.len()).sum::<usize>();
+        pipe.send(Delivery { pre: read, post: Vec::new(), order: None });
+        buf.drain(..cut);
+        buf_start += cut as u64;
+        scanned -= cut;
+        ends.clear();
+    }
+    Ok((rows, layout.preamble, lossy.into_inner()))
+}
+
+/// A run of whole CSV records in the buffer, with the line it starts on and
+/// how many of its first records are preamble or header.
+#[derive(Clone, Copy)]
+struct Piece {
+    start: usize,
+    end: usize,
+    line: u64,
+    skip: usize,
+}
+
+/// Where CSV records end, found the way the csv crate reads them: a quote
+/// opens a quoted field only at a field's start, `""` inside it is a quote,
+/// `\r`, `\n` (or both) outside quotes end the record, and blank lines are
+/// no record. The state carries over from one block to the next.
+#[derive(Default)]
+struct CsvScan {
+    state: ScanState,
+}
+
+#[derive(Default, Clone, Copy, PartialEq, Eq)]
+enum ScanState {
+    #[default]
+    RecordStart,
+    FieldStart,
+    Unquoted,
+    Quoted,
+    QuoteInQuoted,
+}
+
+impl CsvScan {
+    /// Scan `b` from `from`, adding the offset just past each record's last
+    /// byte (the byte that ends it) to `ends`.
+    fn scan(&mut self, b: &[u8], from: usize, delimiter: u8, ends: &mut Vec<usize>) {
+        use ScanState::*;
+        let mut i = from;
+        while i < b.len() {
+            let c = b[i];
+            self.state = match self.state {
+                RecordStart if matches!(c, b'\r' | b'\n') => {
+                    i += 1;
+                    RecordStart
+                }
+                RecordStart => FieldStart,
+                FieldStart | QuoteInQuoted if matches!(c, b'\r' | b'\n') => {
+                    i += 1;
+                    ends.push(i);
+                    RecordStart
+                }
+                FieldStart | QuoteInQuoted if c == delimiter => {
+                    i += 1;
+                    FieldStart
+                }
+                FieldStart | QuoteInQuoted if c == b'"' => {
+                    i += 1;
+                    Quoted
+                }
+                FieldStart | QuoteInQuoted => {
+                    i += 1;
+                    Unquoted
+                }
+                Unquoted => match memchr::memchr3(delimiter, b'\n', b'\r', &b[i..]) {
+                    None => {
+                        i = b.len();
+                        Unquoted
+                    }
+                    Some(p) if b[i + p] == delimiter => {
+                        i += p + 1;
+                        FieldStart
+                    }
+                    Some(p) => {
+                        i += p + 1;
+                        ends.push(i);
+                        RecordStart
+                    }
+                },
+                Quoted => match memchr::memchr(b'"', &b[i..]) {
+                    None => {
+                        i = b.len();
+                        Quoted
+                    }
+                    Some(p) => {
+                        i += p + 1;
+                        QuoteInQuoted
+                    }
+                },
+            };
         }
     }
-    pipe.send(parse_csv_batch(&batch, layout, tz, &lossy));
-    Ok((rows, layout.preamble, lossy.into_inner()))
 }
 
 fn trimmed_len(n: u64) -> u32 {
@@ -868,51 +897,113 @@ fn trimmed_len(n: u64) -> u32 {
     n.min(u32::MAX as u64) as u32
 }
 
-/// CSV rows handled by one task of the parallel pass.
+/// CSV records handled by one task of the parallel pass.
 const ROW_CHUNK: usize = 512;
 
-fn parse_csv_batch(batch: &CsvBatch, layout: &CsvLayout, tz: Tz, lossy: &std::sync::atomic::AtomicBool) -> Delivery {
-    let mut pre = Vec::new();
-    batch
-        .rows
-        .par_chunks(ROW_CHUNK)
-        .map(|rows| {
-            let mut out = Batch::default();
-            let mut cells: Vec<&str> = Vec::new();
-            for row in rows {
-                match batch.cells_into(row, &mut cells) {
-                    None => out.push(
-                        row.line,
-                        row.offset,
-                        row.len as usize,
-                        Extracted::unparsed("not a readable CSV record"),
-                    ),
-                    Some(true) => read_csv_row(&mut out, row, &cells, layout, tz),
-                    Some(false) => {
-                        lossy.store(true, std::sync::atomic::Ordering::Relaxed);
-                        let (owned, _) = batch.cells(row).expect("a readable record");
-                        let lossy_cells: Vec<&str> = owned.iter().map(|c| c.as_ref()).collect();
-                        read_csv_row(&mut out, row, &lossy_cells, layout, tz);
-                    }
+/// Read the records of one piece (`bytes`, at file offset `offset`).
+fn read_csv_piece(
+    bytes: &[u8],
+    offset: u64,
+    piece: &Piece,
+    layout: &CsvLayout,
+    tz: Tz,
+    lossy: &std::sync::atomic::AtomicBool,
+) -> Batch {
+    let mut rdr =
+        csv::ReaderBuilder::new().delimiter(layout.delimiter).has_headers(false).flexible(true).from_reader(bytes);
+    let mut record = csv::ByteRecord::new();
+    let mut out = Batch::with_room(ROW_CHUNK);
+    let mut skip = piece.skip;
+    loop {
+        let start = rdr.position().clone();
+        let read = rdr.read_byte_record(&mut record);
+        let end = rdr.position().byte();
+        let (line, at, len) = (piece.line + start.line() - 1, offset + start.byte(), trimmed_len(end - start.byte()));
+        match read {
+            Ok(false) => break,
+            Ok(true) if skip > 0 => skip -= 1,
+            Ok(true) => match cells_of(&record) {
+                Some(cells) => read_csv_row(&mut out, line as u32, at, len, &cells, layout, tz),
+                None => {
+                    lossy.store(true, std::sync::atomic::Ordering::Relaxed);
+                    let owned: Vec<String> = record.iter().map(|c| String::from_utf8_lossy(c).into_owned()).collect();
+                    let cells: Vec<&str> = owned.iter().map(String::as_str).collect();
+                    read_csv_row(&mut out, line as u32, at, len, &cells, layout, tz);
                 }
-            }
-            out
-        })
-        .collect_into_vec(&mut pre);
-    Delivery { pre, post: Vec::new(), order: None }
+            },
+            // reading from memory fails only on a record it cannot read: kept as unparsed
+            Err(_) => out.push(line as u32, at, len as usize, Extracted::unparsed("not a readable CSV record")),
+        }
+    }
+    out
+}
+
+/// A record's cells as text, when all of them are UTF-8.
+fn cells_of(record: &csv::ByteRecord) -> Option<Vec<&str>> {
+    record.iter().map(|c| std::str::from_utf8(c).ok()).collect()
 }
 
 /// One CSV row's request, and its answer when the row holds one too.
-fn read_csv_row(out: &mut Batch, row: &CsvRow, cells: &[&str], layout: &CsvLayout, tz: Tz) {
+fn read_csv_row(out: &mut Batch, line: u32, offset: u64, len: u32, cells: &[&str], layout: &CsvLayout, tz: Tz) {
     frame::with_tape(|tape| {
         let ex = layout.extract_cells_in(cells, tz, tape);
-        out.push(row.line, row.offset, row.len as usize, ex);
+        out.push(line, offset, len as usize, ex);
     });
     if layout.answer.is_some() {
         frame::with_tape(|tape| {
             if let Some(ex) = layout.extract_answer_cells_in(cells, tz, tape) {
-                out.push(row.line, row.offset, row.len as usize, ex);
+                out.push(line, offset, len as usize, ex);
             }
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Where the csv crate's records end (the offset after each read).
+    fn csv_crate_ends(b: &[u8], delimiter: u8) -> Vec<usize> {
+        let mut rdr = csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(b);
+        let mut record = csv::ByteRecord::new();
+        let mut ends = Vec::new();
+        while let Ok(true) = rdr.read_byte_record(&mut record) {
+            ends.push(rdr.position().byte() as usize);
+        }
+        ends
+    }
+
+    fn scan_ends(b: &[u8], delimiter: u8, block: usize) -> Vec<usize> {
+        let mut scan = CsvScan::default();
+        let mut ends = Vec::new();
+        // fed in blocks, as the reader does
+        let mut upto = 0;
+        while upto < b.len() {
+            let next = (upto + block).min(b.len());
+            scan.scan(&b[..next], upto, delimiter, &mut ends);
+            upto = next;
+        }
+        // the last record may end with the input
+        if ends.last().map_or(!b.is_empty(), |&e| e < b.len()) && scan.state != ScanState::RecordStart {
+            ends.push(b.len());
+        }
+        ends
+    }
+
+    #[test]
+    fn csv_scan_finds_quoted_line_ends_and_blank_lines() {
+        let t = b"a,\"x\ny\",b\r\n\n\"q\"\"\",c\nlast";
+        assert_eq!(scan_ends(t, b',', 3), csv_crate_ends(t, b','));
+        assert_eq!(scan_ends(t, b',', 100), vec![10, 20, t.len()]);
+    }
+
+    proptest! {
+        /// The scan cuts records exactly where the csv crate ends them, however the input is split into blocks.
+        #[test]
+        fn csv_scan_agrees_with_the_csv_crate(text in r#"[a",;\r\n ]{0,40}"#, block in 1usize..12, semicolon: bool) {
+            let delimiter = if semicolon { b';' } else { b',' };
+            prop_assert_eq!(scan_ends(text.as_bytes(), delimiter, block), csv_crate_ends(text.as_bytes(), delimiter));
+        }
     }
 }
