@@ -790,7 +790,14 @@ fn read_csv(
         let mut read: Vec<Batch> = Vec::new();
         pieces
             .par_iter()
-            .map(|p| read_csv_piece(&buf[p.start..p.end], buf_start + p.start as u64, p, layout, tz, &lossy))
+            .map(|p| {
+                let ends: Vec<usize> = ends
+                    [ends.partition_point(|&e| e <= p.start)..ends.partition_point(|&e| e <= p.end)]
+                    .iter()
+                    .map(|e| e - p.start)
+                    .collect();
+                read_csv_piece(&buf[p.start..p.end], buf_start + p.start as u64, &ends, p, layout, tz, &lossy)
+            })
             .collect_into_vec(&mut read);
         rows += read.iter().map(|b| b.recs.len()).sum::<usize>();
         pipe.send(Delivery { pre: read, post: Vec::new(), order: None });
@@ -900,47 +907,98 @@ fn trimmed_len(n: u64) -> u32 {
 /// CSV records handled by one task of the parallel pass.
 const ROW_CHUNK: usize = 512;
 
-/// Read the records of one piece (`bytes`, at file offset `offset`).
+/// Read the records of one piece: `bytes` at file offset `offset`, whose
+/// records end at `ends` (offsets in `bytes`); at the end of the input the
+/// last record may end with the bytes instead.
 fn read_csv_piece(
     bytes: &[u8],
     offset: u64,
+    ends: &[usize],
     piece: &Piece,
     layout: &CsvLayout,
     tz: Tz,
     lossy: &std::sync::atomic::AtomicBool,
 ) -> Batch {
-    let mut rdr =
-        csv::ReaderBuilder::new().delimiter(layout.delimiter).has_headers(false).flexible(true).from_reader(bytes);
-    let mut record = csv::ByteRecord::new();
     let mut out = Batch::with_room(ROW_CHUNK);
+    let (mut unquoted, mut fields) = (Vec::new(), Vec::new());
     let mut skip = piece.skip;
-    loop {
-        let start = rdr.position().clone();
-        let read = rdr.read_byte_record(&mut record);
-        let end = rdr.position().byte();
-        let (line, at, len) = (piece.line + start.line() - 1, offset + start.byte(), trimmed_len(end - start.byte()));
-        match read {
-            Ok(false) => break,
-            Ok(true) if skip > 0 => skip -= 1,
-            Ok(true) => match cells_of(&record) {
-                Some(cells) => read_csv_row(&mut out, line as u32, at, len, &cells, layout, tz),
-                None => {
-                    lossy.store(true, std::sync::atomic::Ordering::Relaxed);
-                    let owned: Vec<String> = record.iter().map(|c| String::from_utf8_lossy(c).into_owned()).collect();
-                    let cells: Vec<&str> = owned.iter().map(String::as_str).collect();
-                    read_csv_row(&mut out, line as u32, at, len, &cells, layout, tz);
+    let (mut line, mut start) = (piece.line, 0);
+    let last = (ends.last().copied().unwrap_or(0) < bytes.len()).then_some(bytes.len());
+    for end in ends.iter().copied().chain(last) {
+        let record = &bytes[start..end];
+        // a record's line and span start where the one before it ended, blank lines and all
+        let (at, len) = (offset + start as u64, trimmed_len((end - start) as u64));
+        if split_record(record, layout.delimiter, &mut unquoted, &mut fields) {
+            if skip > 0 {
+                skip -= 1;
+            } else {
+                let span = |&(a, b): &(u32, u32)| a as usize..b as usize;
+                let text: Option<Vec<&str>> =
+                    fields.iter().map(|f| std::str::from_utf8(&unquoted[span(f)]).ok()).collect();
+                match text {
+                    Some(cells) => read_csv_row(&mut out, line as u32, at, len, &cells, layout, tz),
+                    None => {
+                        lossy.store(true, std::sync::atomic::Ordering::Relaxed);
+                        let owned: Vec<String> =
+                            fields.iter().map(|f| String::from_utf8_lossy(&unquoted[span(f)]).into_owned()).collect();
+                        let cells: Vec<&str> = owned.iter().map(String::as_str).collect();
+                        read_csv_row(&mut out, line as u32, at, len, &cells, layout, tz);
+                    }
                 }
-            },
-            // reading from memory fails only on a record it cannot read: kept as unparsed
-            Err(_) => out.push(line as u32, at, len as usize, Extracted::unparsed("not a readable CSV record")),
+            }
         }
+        line += memchr::memchr_iter(b'\n', record).count() as u64;
+        start = end;
     }
     out
 }
 
-/// A record's cells as text, when all of them are UTF-8.
-fn cells_of(record: &csv::ByteRecord) -> Option<Vec<&str>> {
-    record.iter().map(|c| std::str::from_utf8(c).ok()).collect()
+/// Split one record into its fields as the csv crate does (quotes open a
+/// quoted field only at its start, `""` inside one is a quote, anything
+/// after a closing quote is kept), unquoted into `out`, their ranges into
+/// `fields`. False when the record is only blank lines (no record).
+fn split_record(record: &[u8], delimiter: u8, out: &mut Vec<u8>, fields: &mut Vec<(u32, u32)>) -> bool {
+    out.clear();
+    fields.clear();
+    let is_end = |c: u8| c == b'\r' || c == b'\n';
+    let mut i = record.iter().take_while(|&&c| is_end(c)).count();
+    if i == record.len() {
+        return false;
+    }
+    // at the start of a field
+    loop {
+        let from = out.len() as u32;
+        if record.get(i) == Some(&b'"') {
+            // quoted: copy up to each quote; `""` is one quote
+            i += 1;
+            loop {
+                let rest = &record[i..];
+                let Some(q) = memchr::memchr(b'"', rest) else {
+                    out.extend_from_slice(rest);
+                    i = record.len();
+                    break;
+                };
+                out.extend_from_slice(&rest[..q]);
+                i += q + 1;
+                if record.get(i) == Some(&b'"') {
+                    out.push(b'"');
+                    i += 1;
+                } else {
+                    break;
+                }
+            }
+        }
+        // unquoted, or what follows a closing quote: kept as it stands
+        let rest = &record[i..];
+        let stop = memchr::memchr3(delimiter, b'\r', b'\n', rest).unwrap_or(rest.len());
+        out.extend_from_slice(&rest[..stop]);
+        i += stop;
+        fields.push((from, out.len() as u32));
+        match record.get(i) {
+            Some(&c) if c == delimiter => i += 1,
+            _ => return true,
+        }
+    }
 }
 
 /// One CSV row's request, and its answer when the row holds one too.
@@ -998,7 +1056,44 @@ mod tests {
         assert_eq!(scan_ends(t, b',', 100), vec![10, 20, t.len()]);
     }
 
+    fn csv_crate_fields(b: &[u8], delimiter: u8) -> Vec<Vec<Vec<u8>>> {
+        let mut rdr = csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(b);
+        let mut record = csv::ByteRecord::new();
+        let mut all = Vec::new();
+        while let Ok(true) = rdr.read_byte_record(&mut record) {
+            all.push(record.iter().map(<[u8]>::to_vec).collect());
+        }
+        all
+    }
+
+    fn split_fields(b: &[u8], delimiter: u8) -> Vec<Vec<Vec<u8>>> {
+        let (mut out, mut fields) = (Vec::new(), Vec::new());
+        let mut all = Vec::new();
+        let mut start = 0;
+        for end in scan_ends(b, delimiter, 64) {
+            if split_record(&b[start..end], delimiter, &mut out, &mut fields) {
+                all.push(fields.iter().map(|&(a, z)| out[a as usize..z as usize].to_vec()).collect());
+            }
+            start = end;
+        }
+        all
+    }
+
+    #[test]
+    fn split_record_unquotes_like_the_csv_crate() {
+        let t = b"a,\"[2,\"\"x\"\"]\",\"\"\r\n\n\"q\"tail,c\n";
+        assert_eq!(split_fields(t, b','), csv_crate_fields(t, b','));
+        assert_eq!(split_fields(t, b',')[0][1], b"[2,\"x\"]".to_vec());
+    }
+
     proptest! {
+        /// Records split into the same fields as the csv crate's.
+        #[test]
+        fn split_record_agrees_with_the_csv_crate(text in r#"[a",;\r\n ]{0,40}"#, semicolon: bool) {
+            let delimiter = if semicolon { b';' } else { b',' };
+            prop_assert_eq!(split_fields(text.as_bytes(), delimiter), csv_crate_fields(text.as_bytes(), delimiter));
+        }
+
         /// The scan cuts records exactly where the csv crate ends them, however the input is split into blocks.
         #[test]
         fn csv_scan_agrees_with_the_csv_crate(text in r#"[a",;\r\n ]{0,40}"#, block in 1usize..12, semicolon: bool) {
