@@ -7,8 +7,9 @@
 #   - `lnav -n -c ';SELECT count(*) FROM all_logs' FILE` (when lnav is installed)
 # are timed (wall seconds, peak RSS in MB, best of $RUNS runs) and the ratios
 # printed (ocpplens / lnav; the targets are time ≤ 0.5 and memory ≤ 1.0).
-# With tmux installed it also measures the explorer's first frame: the time
-# from start until the screen shows something (the loading bar or the list).
+# With tmux installed it also measures the explorer's first frame (the time
+# from start until the screen shows something: the loading bar or the list)
+# and its peak memory once the whole file is loaded and listed ("tui MB").
 #
 #   benches/compare.sh                       # 100k, 1.2M and 3M messages
 #   SIZES="1200000" RUNS=3 benches/compare.sh
@@ -48,8 +49,29 @@ first_frame() { # milliseconds until the explorer has drawn anything, or "-"
   echo $(( (t1 - t0) / 1000000 ))
 }
 
-printf '%-6s %9s %9s %9s %9s %9s %9s %9s %9s %8s\n' \
-  layout messages "ocp s" "ocp MB" "lnav s" "lnav MB" "time x" "mem x" "1st ms" "MB/file"
+explorer_mb() { # peak MB of the explorer once it has loaded the file and drawn the list, or "-"
+  command -v tmux >/dev/null || { echo -; return; }
+  local s=ocpplens-explorer-mem-$$ pid t0
+  tmux kill-session -t "$s" 2>/dev/null || true
+  tmux new-session -d -s "$s" -x 100 -y 30 "$bin $1"
+  pid=$(tmux list-panes -t "$s" -F '#{pane_pid}')
+  # the pane's shell may have started ocpplens as its child
+  pid=$(pgrep -P "$pid" -x ocpplens || echo "$pid")
+  t0=$(date +%s)
+  # loaded: the list's title counts the messages shown ("Messages 1194917/1194917")
+  until tmux capture-pane -p -t "$s" 2>/dev/null | grep -qE "Messages [0-9]+/$2"; do
+    sleep 0.1
+    [ $(( $(date +%s) - t0 )) -lt 120 ] || break
+  done
+  sleep 0.5
+  awk '/VmHWM/{printf "%.0f\n", $2/1024}' "/proc/$pid/status" 2>/dev/null || echo -
+  tmux send-keys -t "$s" q 2>/dev/null || true
+  sleep 0.2
+  tmux kill-session -t "$s" 2>/dev/null || true
+}
+
+printf '%-6s %9s %9s %9s %9s %9s %9s %9s %9s %9s %8s\n' \
+  layout messages "ocp s" "ocp MB" "lnav s" "lnav MB" "time x" "mem x" "1st ms" "tui MB" "MB/file"
 for n in $sizes; do
   # about 2,380 messages per station and day at the generator's defaults; 20 stations
   days=$(awk -v n="$n" 'BEGIN{d=n/(20*2380); if (d<0.1) d=0.1; printf "%.2f", d}')
@@ -66,8 +88,9 @@ for n in $sizes; do
       lt=-; lm=-; tr=-; mr=-
     fi
     ff=$(first_frame "$f")
+    tm=$(explorer_mb "$f" "$msgs")
     size=$(awk -v b="$(stat -c %s "$f")" 'BEGIN{printf "%.0f", b/1048576}')
-    printf '%-6s %9s %9s %9s %9s %9s %9s %9s %9s %8s\n' "$layout" "$msgs" "$ot" "$om" "$lt" "$lm" "$tr" "$mr" "$ff" "$size"
+    printf '%-6s %9s %9s %9s %9s %9s %9s %9s %9s %9s %8s\n' "$layout" "$msgs" "$ot" "$om" "$lt" "$lm" "$tr" "$mr" "$ff" "$tm" "$size"
   done
 done
 echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GB", $2/1048576}' /proc/meminfo), $(uname -m), $(lnav -V 2>/dev/null | head -n 1 || echo 'no lnav')"
