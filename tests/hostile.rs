@@ -46,6 +46,11 @@ fn a_fifty_megabyte_line() {
     identity(&s);
     assert_eq!(s.messages.len(), 2);
     assert_eq!(s.msg(s.msg(ocpplens::store::MsgIdx(1)).pair).kind, ocpplens::ingest::frame::MsgKind::Call);
+    // too long to pack in a message: its span is kept aside, whole
+    let (offset, len) = s.span(ocpplens::store::MsgIdx(0));
+    assert_eq!((offset, len as usize), (0, 50 * (1 << 20) + 87));
+    assert_eq!(s.span(ocpplens::store::MsgIdx(1)).0, u64::from(len) + 1);
+    assert!(s.raw_text(ocpplens::store::MsgIdx(1)).contains("Accepted"));
 }
 
 #[test]

@@ -2,7 +2,9 @@
 //! pairing requests with answers (reference §1.4), transactions, indexes.
 
 use super::intern::{FnvMap, Interner, Sym};
-use super::{Direction, Facts, Indexes, LogStore, Message, MeterReading, MsgIdx, Transaction, TxIdx, Uid, Unparsed};
+use super::{
+    Direction, Facts, Indexes, LogStore, Message, MeterReading, MsgIdx, PackedSpan, Transaction, TxIdx, Uid, Unparsed,
+};
 use super::{NO_INT, NO_TIME};
 use crate::analysis::schema::{check_response, Violation};
 use crate::ingest::facts::Slot;
@@ -28,6 +30,7 @@ pub struct StoreBuilder {
     pub files: Vec<SourceFile>,
     pub warnings: Vec<String>,
     messages: Vec<Message>,
+    long_spans: Vec<(u64, u32)>,
     facts: Vec<Facts>,
     readings: Vec<MeterReading>,
     unparsed: Vec<Unparsed>,
@@ -56,6 +59,7 @@ impl StoreBuilder {
             files: Vec::new(),
             warnings: Vec::new(),
             messages: Vec::new(),
+            long_spans: Vec::new(),
             // slot 0: the shared empty facts of every payload that carries none
             facts: vec![Facts::default()],
             readings: Vec::new(),
@@ -130,8 +134,7 @@ impl StoreBuilder {
         let action_hint = self.text(b, r, Slot::ActionHint);
         self.messages.push(Message {
             at,
-            offset: r.offset,
-            len: r.len,
+            span: PackedSpan::new(r.offset, r.len, &mut self.long_spans),
             line: r.line,
             file,
             kind,
@@ -224,6 +227,7 @@ impl StoreBuilder {
         let mut store = LogStore {
             files: self.files,
             messages: self.messages,
+            long_spans: self.long_spans,
             facts: self.facts,
             readings: self.readings,
             unparsed: self.unparsed,

@@ -95,14 +95,50 @@ impl Direction {
     }
 }
 
-/// One OCPP message (one readable frame). 56 bytes.
+/// Where a record lies in its source, packed into 64 bits: the byte offset
+/// in the low 40 bits (up to 1 TiB), the length in the high 24 (up to 16 MiB
+/// less one byte). That is every record of any real log; a record that does
+/// not fit is kept whole in [`LogStore::long_spans`], and its packed value
+/// holds [`PackedSpan::LONG`] as the length and its place in that list as
+/// the offset. Read it back with [`LogStore::span`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PackedSpan(u64);
+
+impl PackedSpan {
+    const OFFSET_BITS: u32 = 40;
+    const OFFSET_MASK: u64 = (1 << Self::OFFSET_BITS) - 1;
+    /// The length that says "look in the list of long spans".
+    const LONG: u64 = (1 << (64 - Self::OFFSET_BITS)) - 1;
+
+    /// Pack `(offset, len)`, adding it to `long` when it does not fit.
+    pub fn new(offset: u64, len: u32, long: &mut Vec<(u64, u32)>) -> PackedSpan {
+        if offset <= Self::OFFSET_MASK && u64::from(len) < Self::LONG {
+            PackedSpan(u64::from(len) << Self::OFFSET_BITS | offset)
+        } else {
+            long.push((offset, len));
+            PackedSpan(Self::LONG << Self::OFFSET_BITS | (long.len() - 1) as u64)
+        }
+    }
+
+    /// The `(offset, len)` packed, with the list `new` added long spans to.
+    pub fn get(self, long: &[(u64, u32)]) -> (u64, u32) {
+        let (len, offset) = (self.0 >> Self::OFFSET_BITS, self.0 & Self::OFFSET_MASK);
+        if len == Self::LONG {
+            long[offset as usize]
+        } else {
+            (offset, len as u32)
+        }
+    }
+}
+
+/// One OCPP message (one readable frame). 48 bytes.
 #[derive(Clone, Copy, Debug)]
 pub struct Message {
     /// Log timestamp (UTC ms), `NO_TIME` when the layout has none.
     pub at: Millis,
-    /// Byte span of the whole record in the (possibly spooled) source.
-    pub offset: u64,
-    pub len: u32,
+    /// Byte span of the whole record in the (possibly spooled) source; see
+    /// [`LogStore::span`].
+    pub span: PackedSpan,
     /// 1-based line of the record's first line.
     pub line: u32,
     pub file: u16,
@@ -243,6 +279,8 @@ pub struct Indexes {
 pub struct LogStore {
     pub files: Vec<SourceFile>,
     pub messages: Vec<Message>,
+    /// Byte spans too long or too far into their file to pack in a [`Message`].
+    pub long_spans: Vec<(u64, u32)>,
     pub facts: Vec<Facts>,
     pub readings: Vec<MeterReading>,
     pub unparsed: Vec<Unparsed>,
@@ -310,10 +348,15 @@ impl LogStore {
         self.frame(i).map(|f| f.unique_id.into_owned()).unwrap_or_default()
     }
 
+    /// Byte offset and length of a message's record in its source.
+    pub fn span(&self, i: MsgIdx) -> (u64, u32) {
+        self.msg(i).span.get(&self.long_spans)
+    }
+
     /// The raw record text, re-read from the source.
     pub fn raw_text(&self, i: MsgIdx) -> String {
-        let m = self.msg(i);
-        self.files[m.file as usize].read_span(m.offset, m.len)
+        let (offset, len) = self.span(i);
+        self.files[self.msg(i).file as usize].read_span(offset, len)
     }
 
     /// The raw text of an unparsed record.
@@ -325,7 +368,8 @@ impl LogStore {
     pub fn frame(&self, i: MsgIdx) -> Option<Frame<'static>> {
         let m = self.msg(i);
         let file = &self.files[m.file as usize];
-        let raw = file.read_span(m.offset, m.len);
+        let (offset, len) = self.span(i);
+        let raw = file.read_span(offset, len);
         let mut frames: Vec<Frame<'static>> =
             file.layout.extract_all(&raw, file.source_tz).into_iter().filter_map(|e| e.frame.ok()).collect();
         // a record may hold a request and its answer: take the one this message is
@@ -402,6 +446,26 @@ mod tests {
 
     #[test]
     fn message_stays_compact() {
-        assert!(std::mem::size_of::<Message>() <= 56, "{}", std::mem::size_of::<Message>());
+        assert!(std::mem::size_of::<Message>() <= 48, "{}", std::mem::size_of::<Message>());
+    }
+
+    #[test]
+    fn spans_come_back_as_they_went_in() {
+        let mut long = Vec::new();
+        let cases = [
+            (0, 0),
+            (7, 300),
+            ((1 << 40) - 1, (1 << 24) - 2),
+            // too far, too long, both
+            (1 << 40, 5),
+            (12, (1 << 24) - 1),
+            (12, 50 << 20),
+            (u64::MAX, u32::MAX),
+        ];
+        let packed: Vec<PackedSpan> = cases.iter().map(|&(o, l)| PackedSpan::new(o, l, &mut long)).collect();
+        assert_eq!(long.len(), 4, "only the spans that do not fit go to the side list");
+        for (p, want) in packed.iter().zip(cases) {
+            assert_eq!(p.get(&long), want);
+        }
     }
 }
