@@ -192,9 +192,9 @@ impl StoreBuilder {
             self.apply_order(&order);
         }
         self.resolve_directions();
-        self.pair();
-        // what only ordering and pairing needed
+        // each list is let go as soon as it has served
         self.hints = Vec::new();
+        self.pair();
         self.action_hints = Vec::new();
         // an answer validated on arrival whose final request has another action (or none) loses that verdict
         let stale: std::collections::HashSet<u32> = self
@@ -248,7 +248,6 @@ impl StoreBuilder {
     /// records are in that order already (the common case of one file).
     fn time_order(&self) -> Option<Vec<u32>> {
         let files = 1 + self.messages.iter().map(|m| m.file as usize).max().unwrap_or(0);
-        let mut eff: Vec<Millis> = Vec::with_capacity(self.messages.len());
         // per file: its first time, then the last time seen
         let mut first = vec![NO_TIME; files];
         for m in &self.messages {
@@ -256,22 +255,24 @@ impl StoreBuilder {
                 first[m.file as usize] = m.at;
             }
         }
-        let mut last = first;
-        for m in &self.messages {
-            if m.at != NO_TIME {
-                last[m.file as usize] = m.at;
-            }
-            eff.push(last[m.file as usize]);
-        }
-        let key = |i: usize| {
-            let m = &self.messages[i];
-            (eff[i], m.file, m.line)
+        let effective_times = || {
+            let mut last = first.clone();
+            self.messages.iter().map(move |m| {
+                if m.at != NO_TIME {
+                    last[m.file as usize] = m.at;
+                }
+                last[m.file as usize]
+            })
         };
-        if (1..self.messages.len()).all(|i| key(i - 1) <= key(i)) {
+        let key = |m: &Message, eff: Millis| (eff, m.file, m.line);
+        // checked on the fly: a list of the times costs 8 bytes a message,
+        // needed only when there is something to sort
+        if self.messages.iter().zip(effective_times()).map(|(m, t)| key(m, t)).is_sorted() {
             return None;
         }
+        let eff: Vec<Millis> = effective_times().collect();
         let mut order: Vec<u32> = (0..self.messages.len() as u32).collect();
-        order.sort_by_key(|&i| key(i as usize));
+        order.sort_by_key(|&i| key(&self.messages[i as usize], eff[i as usize]));
         Some(order)
     }
 
@@ -470,30 +471,6 @@ fn link(msgs: &mut [Message], call: u32, answer: u32) {
     msgs[answer as usize].pair = MsgIdx(call);
 }
 
-/// Lists of messages keyed by a symbol, held in a Vec indexed by the
-/// symbol's number: actions and stations are few, so a push costs no hashing.
-struct SymLists {
-    /// By symbol number; the last list is for `Sym::NONE`.
-    lists: Vec<Vec<MsgIdx>>,
-}
-
-impl SymLists {
-    fn new(symbols: usize) -> SymLists {
-        SymLists { lists: (0..=symbols).map(|_| Vec::new()).collect() }
-    }
-
-    fn push(&mut self, key: Sym, i: MsgIdx) {
-        let at = (key.0 as usize).min(self.lists.len() - 1);
-        self.lists[at].push(i);
-    }
-
-    fn into_map(self) -> std::collections::HashMap<Sym, Vec<MsgIdx>> {
-        let none = self.lists.len() - 1;
-        let key = |at: usize| if at == none { Sym::NONE } else { Sym(at as u32) };
-        self.lists.into_iter().enumerate().filter(|(_, l)| !l.is_empty()).map(|(at, l)| (key(at), l)).collect()
-    }
-}
-
 /// Lower-cased idTag symbols, each worked out once: the same few tags come
 /// back on every Authorize, StartTransaction and their answers.
 struct LowerTags {
@@ -523,46 +500,100 @@ fn lower_sym(strings: &mut Interner, s: Sym) -> Sym {
     }
 }
 
-fn build_indexes(store: &mut LogStore) {
-    // symbols interned from here on (lower-cased tags) are never actions or stations
-    let symbols = store.strings.len();
-    let mut by_action = SymLists::new(symbols);
-    let mut by_station = SymLists::new(symbols);
-    let mut lower_tags = LowerTags { lower: vec![Sym::NONE; symbols] };
-    let mut by_id_tag: FnvMap<Sym, Vec<MsgIdx>> = FnvMap::default();
-    // (station, connectorId) → its list; consecutive requests often share one
-    let mut connector_slot: FnvMap<(Sym, i64), usize> = FnvMap::default();
-    let mut by_connector: Vec<((Sym, i64), Vec<MsgIdx>)> = Vec::new();
-    let mut last_connector: Option<((Sym, i64), usize)> = None;
-    for (i, m) in store.messages.iter().enumerate() {
-        let idx = MsgIdx(i as u32);
-        if !m.action.is_none() {
-            by_action.push(m.action, idx);
-        }
-        by_station.push(m.station, idx);
-        let f = &store.facts[m.facts as usize];
-        if !f.id_tag.is_none() {
-            let lower = lower_tags.get(&mut store.strings, f.id_tag);
-            by_id_tag.entry(lower).or_default().push(idx);
-        }
-        if m.kind == MsgKind::Call && f.connector != NO_INT {
+/// Numbers the index lists. Actions and stations are few: their lists sit
+/// at their symbol's number (no hashing per message; the last is for
+/// `Sym::NONE`). idTags and connectors get numbers as first met.
+struct ListNumbers {
+    /// Symbols interned from here on (lower-cased tags) are never actions or stations.
+    symbols: usize,
+    lower_tags: LowerTags,
+    id_tags: FnvMap<Sym, usize>,
+    connectors: FnvMap<(Sym, i64), usize>,
+    /// Consecutive requests often name the same connector: the last one looked up.
+    last_connector: Option<((Sym, i64), usize)>,
+}
+
+impl ListNumbers {
+    /// The lists a message belongs to, by action, station, idTag and
+    /// connector (`None`: in no list of that index).
+    fn of(&mut self, strings: &mut Interner, m: &Message, f: &Facts) -> [Option<usize>; 4] {
+        let by_symbol = |s: Sym| (s.0 as usize).min(self.symbols);
+        let action = (!m.action.is_none()).then(|| by_symbol(m.action));
+        let station = Some(by_symbol(m.station));
+        let id_tag = (!f.id_tag.is_none()).then(|| {
+            let lower = self.lower_tags.get(strings, f.id_tag);
+            let next = self.id_tags.len();
+            *self.id_tags.entry(lower).or_insert(next)
+        });
+        let connector = (m.kind == MsgKind::Call && f.connector != NO_INT).then(|| {
             let key = (m.station, f.connector);
-            let slot = match last_connector {
-                Some((k, slot)) if k == key => slot,
-                _ => *connector_slot.entry(key).or_insert_with(|| {
-                    by_connector.push((key, Vec::new()));
-                    by_connector.len() - 1
-                }),
+            let number = match self.last_connector {
+                Some((k, number)) if k == key => number,
+                _ => {
+                    let next = self.connectors.len();
+                    *self.connectors.entry(key).or_insert(next)
+                }
             };
-            last_connector = Some((key, slot));
-            by_connector[slot].1.push(idx);
+            self.last_connector = Some((key, number));
+            number
+        });
+        [action, station, id_tag, connector]
+    }
+}
+
+/// The index lists hold a million messages between them: each is made
+/// exactly as long as it will be, since lists that grow by doubling carry up
+/// to twice that, plus the copies made while they grow.
+fn build_indexes(store: &mut LogStore) {
+    let symbols = store.strings.len();
+    let mut numbers = ListNumbers {
+        symbols,
+        lower_tags: LowerTags { lower: vec![Sym::NONE; symbols] },
+        id_tags: FnvMap::default(),
+        connectors: FnvMap::default(),
+        last_connector: None,
+    };
+    // one pass counts how long each list will be, a second fills them
+    let mut lengths: [Vec<usize>; 4] = Default::default();
+    for m in &store.messages {
+        let lists = numbers.of(&mut store.strings, m, &store.facts[m.facts as usize]);
+        for (lengths, at) in lengths.iter_mut().zip(lists) {
+            if let Some(at) = at {
+                if lengths.len() <= at {
+                    lengths.resize(at + 1, 0);
+                }
+                lengths[at] += 1;
+            }
         }
     }
+    let mut index = lengths.map(|lengths| lengths.iter().map(|&n| Vec::with_capacity(n)).collect::<Vec<_>>());
+    for (i, m) in store.messages.iter().enumerate() {
+        let lists = numbers.of(&mut store.strings, m, &store.facts[m.facts as usize]);
+        for (index, at) in index.iter_mut().zip(lists) {
+            if let Some(at) = at {
+                index[at].push(MsgIdx(i as u32));
+            }
+        }
+    }
+    let [by_action, by_station, by_id_tag, by_connector] = index;
+    let symbol = |at: usize| if at == symbols { Sym::NONE } else { Sym(at as u32) };
+    let by_symbol = |lists: Vec<Vec<MsgIdx>>| {
+        lists.into_iter().enumerate().filter(|(_, l)| !l.is_empty()).map(|(at, l)| (symbol(at), l)).collect()
+    };
+    // the keys, in the order of their numbers
+    let mut tags = vec![Sym::NONE; numbers.id_tags.len()];
+    for (tag, at) in numbers.id_tags {
+        tags[at] = tag;
+    }
+    let mut connectors = vec![(Sym::NONE, NO_INT); numbers.connectors.len()];
+    for (key, at) in numbers.connectors {
+        connectors[at] = key;
+    }
     store.index = Indexes {
-        by_action: by_action.into_map(),
-        by_id_tag: by_id_tag.into_iter().collect(),
-        by_station: by_station.into_map(),
-        by_connector: by_connector.into_iter().collect(),
+        by_action: by_symbol(by_action),
+        by_id_tag: tags.into_iter().zip(by_id_tag).collect(),
+        by_station: by_symbol(by_station),
+        by_connector: connectors.into_iter().zip(by_connector).collect(),
         by_tx_id: Default::default(),
     };
 }
@@ -656,3 +687,4 @@ mod tests {
         assert_eq!(items, vec!['b', 'c', 'a', 'd', 'f', 'e']);
     }
 }
+
