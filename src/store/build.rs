@@ -3,7 +3,8 @@
 
 use super::intern::{FnvMap, Interner, Sym};
 use super::{
-    Direction, Facts, Indexes, LogStore, Message, MeterReading, MsgIdx, PackedSpan, Transaction, TxIdx, Uid, Unparsed,
+    Direction, FactTexts, Facts, Indexes, LogStore, Message, MeterReading, MsgIdx, PackedSpan, StoredFacts,
+    Transaction, TxIdx, Uid, Unparsed,
 };
 use super::{NO_INT, NO_TIME};
 use crate::analysis::schema::{check_response, Violation};
@@ -31,7 +32,8 @@ pub struct StoreBuilder {
     pub warnings: Vec<String>,
     messages: Vec<Message>,
     long_spans: Vec<(u64, u32)>,
-    facts: Vec<Facts>,
+    facts: Vec<StoredFacts>,
+    fact_texts: Vec<FactTexts>,
     readings: Vec<MeterReading>,
     unparsed: Vec<Unparsed>,
     strings: Interner,
@@ -61,7 +63,8 @@ impl StoreBuilder {
             messages: Vec::new(),
             long_spans: Vec::new(),
             // slot 0: the shared empty facts of every payload that carries none
-            facts: vec![Facts::default()],
+            facts: vec![StoredFacts::EMPTY],
+            fact_texts: vec![[Sym::NONE; 8]],
             readings: Vec::new(),
             unparsed: Vec::new(),
             strings: Interner::default(),
@@ -110,20 +113,30 @@ impl StoreBuilder {
         } else {
             let start = self.readings.len() as u32;
             self.readings.extend_from_slice(b.readings(r));
-            let facts = Facts {
-                id_tag: self.text(b, r, Slot::IdTag),
-                status: self.text(b, r, Slot::Status),
-                error_code: self.text(b, r, Slot::ErrorCode),
-                info: self.text(b, r, Slot::Info),
-                vendor_id: self.text(b, r, Slot::VendorId),
-                vendor_error: self.text(b, r, Slot::VendorError),
-                reason: self.text(b, r, Slot::Reason),
-                key: self.text(b, r, Slot::Key),
+            let texts = [
+                Slot::IdTag,
+                Slot::Status,
+                Slot::ErrorCode,
+                Slot::Info,
+                Slot::VendorId,
+                Slot::VendorError,
+                Slot::Reason,
+                Slot::Key,
+            ]
+            .map(|slot| self.text(b, r, slot));
+            let texts = if texts.iter().all(|s| s.is_none()) {
+                0
+            } else {
+                self.fact_texts.push(texts);
+                (self.fact_texts.len() - 1) as u32
+            };
+            let facts = StoredFacts {
+                texts,
+                readings: start,
                 connector: r.connector,
                 transaction: r.transaction,
                 value: r.value,
                 time: r.time,
-                readings: (start, self.readings.len() as u32),
             };
             self.facts.push(facts);
             (self.facts.len() - 1) as u32
@@ -229,6 +242,7 @@ impl StoreBuilder {
             messages: self.messages,
             long_spans: self.long_spans,
             facts: self.facts,
+            fact_texts: self.fact_texts,
             readings: self.readings,
             unparsed: self.unparsed,
             strings: self.strings,
@@ -516,7 +530,7 @@ struct ListNumbers {
 impl ListNumbers {
     /// The lists a message belongs to, by action, station, idTag and
     /// connector (`None`: in no list of that index).
-    fn of(&mut self, strings: &mut Interner, m: &Message, f: &Facts) -> [Option<usize>; 4] {
+    fn of(&mut self, strings: &mut Interner, m: &Message, f: Facts) -> [Option<usize>; 4] {
         let by_symbol = |s: Sym| (s.0 as usize).min(self.symbols);
         let action = (!m.action.is_none()).then(|| by_symbol(m.action));
         let station = Some(by_symbol(m.station));
@@ -553,10 +567,12 @@ fn build_indexes(store: &mut LogStore) {
         connectors: FnvMap::default(),
         last_connector: None,
     };
+    // lower-cased tags are interned on the way; taken out meanwhile, so that the store can be read
+    let mut strings = std::mem::take(&mut store.strings);
     // one pass counts how long each list will be, a second fills them
     let mut lengths: [Vec<usize>; 4] = Default::default();
-    for m in &store.messages {
-        let lists = numbers.of(&mut store.strings, m, &store.facts[m.facts as usize]);
+    for (i, m) in store.messages.iter().enumerate() {
+        let lists = numbers.of(&mut strings, m, store.facts(MsgIdx(i as u32)));
         for (lengths, at) in lengths.iter_mut().zip(lists) {
             if let Some(at) = at {
                 if lengths.len() <= at {
@@ -568,7 +584,7 @@ fn build_indexes(store: &mut LogStore) {
     }
     let mut index = lengths.map(|lengths| lengths.iter().map(|&n| Vec::with_capacity(n)).collect::<Vec<_>>());
     for (i, m) in store.messages.iter().enumerate() {
-        let lists = numbers.of(&mut store.strings, m, &store.facts[m.facts as usize]);
+        let lists = numbers.of(&mut strings, m, store.facts(MsgIdx(i as u32)));
         for (index, at) in index.iter_mut().zip(lists) {
             if let Some(at) = at {
                 index[at].push(MsgIdx(i as u32));
@@ -576,6 +592,7 @@ fn build_indexes(store: &mut LogStore) {
         }
     }
     let [by_action, by_station, by_id_tag, by_connector] = index;
+    store.strings = strings;
     let symbol = |at: usize| if at == symbols { Sym::NONE } else { Sym(at as u32) };
     let by_symbol = |lists: Vec<Vec<MsgIdx>>| {
         lists.into_iter().enumerate().filter(|(_, l)| !l.is_empty()).map(|(at, l)| (symbol(at), l)).collect()
@@ -687,4 +704,3 @@ mod tests {
         assert_eq!(items, vec!['b', 'c', 'a', 'd', 'f', 'e']);
     }
 }
-
