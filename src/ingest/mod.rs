@@ -770,24 +770,15 @@ fn read_csv(
         if bounds.last() != Some(&cut) {
             bounds.push(cut);
         }
-        let pieces: Vec<Piece> = bounds
-            .windows(2)
-            .map(|w| Piece { start: w[0], end: w[1], line: 0, skip: 0 })
-            .collect::<Vec<_>>()
-            .into_par_iter()
-            .map(|p| Piece { line: memchr::memchr_iter(b'\n', &buf[p.start..p.end]).count() as u64, ..p })
-            .collect();
-        // each piece's first line, and the records it skips
-        let mut pieces = pieces;
+        // the records each piece skips (the preamble and header come first)
+        let mut pieces: Vec<Piece> = bounds.windows(2).map(|w| Piece { start: w[0], end: w[1], skip: 0 }).collect();
         for p in &mut pieces {
-            let newlines = p.line;
-            p.line = buf_line;
-            buf_line += newlines;
-            let records = ends[..].partition_point(|&e| e <= p.end) - ends.partition_point(|&e| e <= p.start);
+            let records = ends.partition_point(|&e| e <= p.end) - ends.partition_point(|&e| e <= p.start);
             p.skip = skip.min(if p.end == cut && eof { usize::MAX } else { records });
             skip -= p.skip;
         }
-        let mut read: Vec<Batch> = Vec::new();
+        // read with lines counted from each piece's start, then numbered from the file's
+        let mut read: Vec<(Batch, u64)> = Vec::new();
         pieces
             .par_iter()
             .map(|p| {
@@ -799,6 +790,15 @@ fn read_csv(
                 read_csv_piece(&buf[p.start..p.end], buf_start + p.start as u64, &ends, p, layout, tz, &lossy)
             })
             .collect_into_vec(&mut read);
+        let read: Vec<Batch> = read
+            .into_iter()
+            .map(|(mut batch, newlines)| {
+                let before = u32::try_from(buf_line - 1).unwrap_or(u32::MAX);
+                batch.recs.iter_mut().for_each(|r| r.line = r.line.saturating_add(before));
+                buf_line += newlines;
+                batch
+            })
+            .collect();
         rows += read.iter().map(|b| b.recs.len()).sum::<usize>();
         pipe.send(Delivery { pre: read, post: Vec::new(), order: None });
         buf.drain(..cut);
@@ -809,13 +809,12 @@ fn read_csv(
     Ok((rows, layout.preamble, lossy.into_inner()))
 }
 
-/// A run of whole CSV records in the buffer, with the line it starts on and
-/// how many of its first records are preamble or header.
+/// A run of whole CSV records in the buffer, and how many of its first
+/// records are preamble or header.
 #[derive(Clone, Copy)]
 struct Piece {
     start: usize,
     end: usize,
-    line: u64,
     skip: usize,
 }
 
@@ -884,19 +883,37 @@ impl CsvScan {
                         RecordStart
                     }
                 },
-                Quoted => match memchr::memchr(b'"', &b[i..]) {
+                Quoted => match next_quote(b, i) {
                     None => {
                         i = b.len();
                         Quoted
                     }
-                    Some(p) => {
-                        i += p + 1;
+                    Some(q) => {
+                        i = q + 1;
                         QuoteInQuoted
                     }
                 },
             };
         }
     }
+}
+
+/// The next `"` at or after `i`. JSON in a CSV cell has one every few
+/// bytes, so this looks at eight bytes at a time itself rather than pay for
+/// a general search's set-up at every quote.
+fn next_quote(b: &[u8], mut i: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const QUOTES: u64 = ONES * b'"' as u64;
+    while let Some(chunk) = b.get(i..i + 8) {
+        let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes")) ^ QUOTES;
+        // the high bit of each zero byte of x (a quote); the lowest one is exact
+        let zero = x.wrapping_sub(ONES) & !x & (ONES << 7);
+        if zero != 0 {
+            return Some(i + (zero.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    b.get(i..)?.iter().position(|&c| c == b'"').map(|p| i + p)
 }
 
 fn trimmed_len(n: u64) -> u32 {
@@ -909,7 +926,8 @@ const ROW_CHUNK: usize = 512;
 
 /// Read the records of one piece: `bytes` at file offset `offset`, whose
 /// records end at `ends` (offsets in `bytes`); at the end of the input the
-/// last record may end with the bytes instead.
+/// last record may end with the bytes instead. Lines are numbered from 1 at
+/// the piece's start; returns the records and the piece's line endings.
 fn read_csv_piece(
     bytes: &[u8],
     offset: u64,
@@ -918,11 +936,11 @@ fn read_csv_piece(
     layout: &CsvLayout,
     tz: Tz,
     lossy: &std::sync::atomic::AtomicBool,
-) -> Batch {
+) -> (Batch, u64) {
     let mut out = Batch::with_room(ROW_CHUNK);
     let (mut unquoted, mut fields) = (Vec::new(), Vec::new());
     let mut skip = piece.skip;
-    let (mut line, mut start) = (piece.line, 0);
+    let (mut line, mut start) = (1, 0);
     let last = (ends.last().copied().unwrap_or(0) < bytes.len()).then_some(bytes.len());
     for end in ends.iter().copied().chain(last) {
         let record = &bytes[start..end];
@@ -950,7 +968,7 @@ fn read_csv_piece(
         line += memchr::memchr_iter(b'\n', record).count() as u64;
         start = end;
     }
-    out
+    (out, line - 1)
 }
 
 /// Split one record into its fields as the csv crate does (quotes open a
@@ -972,14 +990,13 @@ fn split_record(record: &[u8], delimiter: u8, out: &mut Vec<u8>, fields: &mut Ve
             // quoted: copy up to each quote; `""` is one quote
             i += 1;
             loop {
-                let rest = &record[i..];
-                let Some(q) = memchr::memchr(b'"', rest) else {
-                    out.extend_from_slice(rest);
+                let Some(q) = next_quote(record, i) else {
+                    out.extend_from_slice(&record[i..]);
                     i = record.len();
                     break;
                 };
-                out.extend_from_slice(&rest[..q]);
-                i += q + 1;
+                out.extend_from_slice(&record[i..q]);
+                i = q + 1;
                 if record.get(i) == Some(&b'"') {
                     out.push(b'"');
                     i += 1;
@@ -1077,6 +1094,23 @@ mod tests {
             start = end;
         }
         all
+    }
+
+    #[test]
+    fn next_quote_finds_the_first_quote_from_where_it_starts() {
+        for len in 0..20 {
+            for at in 0..len {
+                let mut b = vec![b'a'; len];
+                b[at] = b'"';
+                if at + 3 < len {
+                    b[at + 3] = b'"';
+                }
+                for from in 0..=at {
+                    assert_eq!(next_quote(&b, from), Some(at), "len {len} quote at {at} from {from}");
+                }
+                assert_eq!(next_quote(&b, at + 4), None);
+            }
+        }
     }
 
     #[test]
