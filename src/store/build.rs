@@ -6,7 +6,7 @@ use super::{
     Direction, FactTexts, Facts, Indexes, LogStore, Message, MeterReading, MsgIdx, PackedSpan, StoredFacts,
     Transaction, TxIdx, Uid, Unparsed,
 };
-use super::{NO_INT, NO_TIME};
+use super::{NO_INT, NO_TIME, TIME_ONLY};
 use crate::analysis::schema::{check_response, Violation};
 use crate::ingest::facts::Slot;
 use crate::ingest::frame::with_tape;
@@ -26,6 +26,18 @@ const AUTHORIZE_LOOKBACK_MS: i64 = 15 * 60_000;
 /// Records reserved for up front at most (about 1.6 GB of address space).
 const MAX_RESERVE: usize = 16 << 20;
 
+/// The text slots of [`super::Facts`], in field order.
+const FACT_SLOTS: [Slot; 8] = [
+    Slot::IdTag,
+    Slot::Status,
+    Slot::ErrorCode,
+    Slot::Info,
+    Slot::VendorId,
+    Slot::VendorError,
+    Slot::Reason,
+    Slot::Key,
+];
+
 /// Collects parsed records of all files, then builds the [`LogStore`].
 pub struct StoreBuilder {
     pub files: Vec<SourceFile>,
@@ -34,6 +46,7 @@ pub struct StoreBuilder {
     long_spans: Vec<(u64, u32)>,
     facts: Vec<StoredFacts>,
     fact_texts: Vec<FactTexts>,
+    fact_times: Vec<Millis>,
     readings: Vec<MeterReading>,
     unparsed: Vec<Unparsed>,
     strings: Interner,
@@ -65,6 +78,7 @@ impl StoreBuilder {
             // slot 0: the shared empty facts of every payload that carries none
             facts: vec![StoredFacts::EMPTY],
             fact_texts: vec![[Sym::NONE; 8]],
+            fact_times: Vec::new(),
             readings: Vec::new(),
             unparsed: Vec::new(),
             strings: Interner::default(),
@@ -108,22 +122,16 @@ impl StoreBuilder {
             return;
         };
         let idx = self.messages.len() as u32;
+        let time_only = r.time != NO_TIME && r.connector == NO_INT && r.transaction == NO_INT && r.value == NO_INT;
         let facts_slot = if b.no_facts(r) {
             0
+        } else if time_only && b.readings(r).is_empty() && FACT_SLOTS.iter().all(|&slot| b.text(r, slot).is_none()) {
+            self.fact_times.push(r.time);
+            (self.fact_times.len() - 1) as u32 | TIME_ONLY
         } else {
             let start = self.readings.len() as u32;
             self.readings.extend_from_slice(b.readings(r));
-            let texts = [
-                Slot::IdTag,
-                Slot::Status,
-                Slot::ErrorCode,
-                Slot::Info,
-                Slot::VendorId,
-                Slot::VendorError,
-                Slot::Reason,
-                Slot::Key,
-            ]
-            .map(|slot| self.text(b, r, slot));
+            let texts = FACT_SLOTS.map(|slot| self.text(b, r, slot));
             let texts = if texts.iter().all(|s| s.is_none()) {
                 0
             } else {
@@ -243,6 +251,7 @@ impl StoreBuilder {
             long_spans: self.long_spans,
             facts: self.facts,
             fact_texts: self.fact_texts,
+            fact_times: self.fact_times,
             readings: self.readings,
             unparsed: self.unparsed,
             strings: self.strings,
@@ -659,7 +668,7 @@ fn build_transactions(store: &mut LogStore) {
             continue;
         }
         let i = MsgIdx(i as u32);
-        let key = (m.station, store.facts[m.facts as usize].transaction);
+        let key = (m.station, store.facts(i).transaction);
         if last_key != Some(key) {
             cands = by_tx.get(&key);
             last_key = Some(key);

@@ -150,7 +150,8 @@ pub struct Message {
     pub action: Sym,
     /// The paired request or answer.
     pub pair: MsgIdx,
-    /// Index into [`LogStore::facts`].
+    /// Index into [`LogStore::facts`], or with [`TIME_ONLY`] set into
+    /// [`LogStore::fact_times`]; read them with [`LogStore::facts`].
     pub facts: u32,
 }
 
@@ -186,6 +187,28 @@ pub struct Facts {
     /// Payload time: `timestamp`, `currentTime`, or the first meterValue's.
     pub time: Millis,
 }
+
+impl Facts {
+    /// A payload that gives no fact at all.
+    pub const NONE: Facts = Facts {
+        id_tag: Sym::NONE,
+        status: Sym::NONE,
+        error_code: Sym::NONE,
+        info: Sym::NONE,
+        vendor_id: Sym::NONE,
+        vendor_error: Sym::NONE,
+        reason: Sym::NONE,
+        key: Sym::NONE,
+        connector: NO_INT,
+        transaction: NO_INT,
+        value: NO_INT,
+        time: NO_TIME,
+    };
+}
+
+/// Set in a [`Message`]'s `facts` when its payload gave only a time: the rest
+/// is an index into [`LogStore::fact_times`] (8 bytes instead of 40).
+pub const TIME_ONLY: u32 = 1 << 31;
 
 /// The text slots of [`Facts`], in field order.
 pub type FactTexts = [Sym; 8];
@@ -290,6 +313,9 @@ pub struct LogStore {
     pub facts: Vec<StoredFacts>,
     /// The text slots of the facts that have any; 0: none at all.
     pub fact_texts: Vec<FactTexts>,
+    /// The facts of payloads that give only a time (Heartbeat answers, most
+    /// of all), by a message's `facts` with [`TIME_ONLY`] set.
+    pub fact_times: Vec<Millis>,
     pub readings: Vec<MeterReading>,
     pub unparsed: Vec<Unparsed>,
     pub strings: Interner,
@@ -309,7 +335,11 @@ impl LogStore {
     }
 
     pub fn facts(&self, i: MsgIdx) -> Facts {
-        let f = &self.facts[self.messages[i.ix()].facts as usize];
+        let slot = self.messages[i.ix()].facts;
+        if slot & TIME_ONLY != 0 {
+            return Facts { time: self.fact_times[(slot & !TIME_ONLY) as usize], ..Facts::NONE };
+        }
+        let f = &self.facts[slot as usize];
         let [id_tag, status, error_code, info, vendor_id, vendor_error, reason, key] =
             self.fact_texts[f.texts as usize];
         Facts {
@@ -333,7 +363,11 @@ impl LogStore {
     }
 
     pub fn readings(&self, i: MsgIdx) -> &[MeterReading] {
-        let slot = self.messages[i.ix()].facts as usize;
+        let slot = self.messages[i.ix()].facts;
+        if slot & TIME_ONLY != 0 {
+            return &[];
+        }
+        let slot = slot as usize;
         let start = self.facts[slot].readings as usize;
         let end = self.facts.get(slot + 1).map_or(self.readings.len(), |next| next.readings as usize);
         &self.readings[start..end]
@@ -456,6 +490,7 @@ impl LogStore {
     pub fn heap_bytes(&self) -> usize {
         self.messages.capacity() * std::mem::size_of::<Message>()
             + self.facts.capacity() * std::mem::size_of::<StoredFacts>()
+            + self.fact_times.capacity() * std::mem::size_of::<Millis>()
             + self.fact_texts.capacity() * std::mem::size_of::<FactTexts>()
             + self.readings.capacity() * std::mem::size_of::<MeterReading>()
             + self.strings.heap_bytes()
