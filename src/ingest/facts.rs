@@ -210,20 +210,21 @@ fn int_of(v: Json<'_>) -> Option<i64> {
 
 fn read_meter_values(v: Json<'_>, from_stop: bool, f: &mut RawFacts) {
     for mv in v.elements().filter(Json::is_object) {
-        let at = mv.get("timestamp").and_then(|t| t.as_str()).and_then(|s| parse_timestamp(&s, chrono_tz::UTC));
+        // the payload's time is the first meterValue's
         if f.time == NO_TIME && !from_stop {
+            let at = mv.get("timestamp").and_then(|t| t.as_str()).and_then(|s| parse_timestamp(&s, chrono_tz::UTC));
             f.time = at.unwrap_or(NO_TIME);
         }
         let Some(samples) = mv.get("sampledValue") else { continue };
         for sv in samples.elements().filter(Json::is_object) {
-            if let Some(r) = reading(sv, at.unwrap_or(NO_TIME), from_stop) {
+            if let Some(r) = reading(sv, from_stop) {
                 f.readings.push(r);
             }
         }
     }
 }
 
-fn reading(o: Json<'_>, at: Millis, from_stop: bool) -> Option<MeterReading> {
+fn reading(o: Json<'_>, from_stop: bool) -> Option<MeterReading> {
     // one pass over the sample's fields
     let (mut measurand, mut unit, mut location, mut context, mut value) = (None, None, None, None, None);
     for (k, v) in o.members() {
@@ -263,7 +264,7 @@ fn reading(o: Json<'_>, at: Millis, from_stop: bool) -> Option<MeterReading> {
         "SoC" => (Measure::Soc, raw),
         _ => return None,
     };
-    Some(MeterReading { at, value, measure, clock_aligned: context.as_deref() == Some("Sample.Clock"), from_stop })
+    Some(MeterReading { value, measure, clock_aligned: context.as_deref() == Some("Sample.Clock"), from_stop })
 }
 
 #[cfg(test)]

@@ -250,10 +250,10 @@ pub enum Measure {
     Soc,
 }
 
-/// One normalised meter sample.
+/// One normalised meter sample (its time is the message's facts' time; the
+/// raw payload, re-read from the source, has each sample's own).
 #[derive(Clone, Copy, Debug)]
 pub struct MeterReading {
-    pub at: Millis,
     pub value: f64,
     pub measure: Measure,
     /// True for `Sample.Clock` readings (they carry their interval's start).
