@@ -40,6 +40,21 @@ fn line() -> impl Strategy<Value = String> {
     ]
 }
 
+#[test]
+fn a_damaged_csv_export_is_read_as_csv_and_keeps_every_record() {
+    let good = b"2025-01-01T10:00:00.000Z,CP1,Request In,Heartbeat,\"[2,\"\"a\"\",\"\"Heartbeat\"\",{}]\"";
+    let mut bytes = b"Timestamp,ChargePoint,Direction,Action,Message\r\n".to_vec();
+    for row in [&good[..], b"", b"a,\"b\"c,d", &good[..], b"2025-01-01T10:00:02Z,CP2,Request In,Authorize,\"[2,\"\"c"] {
+        bytes.extend_from_slice(row);
+        bytes.extend_from_slice(b"\r\n");
+    }
+    let s = load_bytes(&bytes, ".csv");
+    assert!(matches!(s.files[0].layout, ocpplens::ingest::Layout::Csv(_)));
+    identity(&s);
+    // two messages; the stray row and the one whose quote never closes are unparsed
+    assert_eq!((s.files[0].rows, s.messages.len()), (4, 2));
+}
+
 /// Rows of a back-end CSV export, whole and damaged (quotes left open, bytes
 /// that are not UTF-8, blank lines, stray quotes in unquoted cells).
 fn csv_row() -> impl Strategy<Value = Vec<u8>> {

@@ -68,9 +68,9 @@ impl Payload<'_> {
         self.root().to_value()
     }
 
-    /// `{}`
+    /// `{}` (no allocation: most frames replace it with their own payload)
     fn empty() -> Payload<'static> {
-        Payload::Own(Doc::default())
+        Payload::Tape(Json::empty_object())
     }
 }
 

@@ -348,6 +348,16 @@ impl Doc {
     }
 }
 
+/// The tape of `{}`, for payloads that are absent or `null`.
+static EMPTY_OBJECT: [Node; 1] = [Node { kind: Kind::Obj, flag: false, start: 0, end: 2, next: 1, count: 0 }];
+
+impl Json<'static> {
+    /// `{}`, without a tape of its own.
+    pub fn empty_object() -> Json<'static> {
+        Json { text: "{}", nodes: &EMPTY_OBJECT, i: 0 }
+    }
+}
+
 /// A cursor on one value of a tape.
 #[derive(Clone, Copy, Debug)]
 pub struct Json<'a> {

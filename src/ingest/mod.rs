@@ -301,6 +301,8 @@ pub struct Rec {
     pub value: i64,
     pub time: Millis,
     readings: (u32, u32),
+    /// True when the payload gave no fact at all.
+    pub no_facts: bool,
     /// A CALLRESULT's payload text, kept until pairing tells which schema applies.
     answer: (u32, u32),
     /// Schema violations of a CALL and framing deviations (both rare).
@@ -329,16 +331,6 @@ impl Batch {
     /// The CALLRESULT payload of a record, when it is a non-empty object.
     pub fn answer(&self, rec: &Rec) -> Option<&str> {
         self.span(rec.answer)
-    }
-
-    /// True when the payload gave no fact at all.
-    pub fn no_facts(&self, rec: &Rec) -> bool {
-        rec.texts[..Slot::Station as usize].iter().all(|s| s.0 == u32::MAX)
-            && rec.connector == NO_INT
-            && rec.transaction == NO_INT
-            && rec.value == NO_INT
-            && rec.time == NO_TIME
-            && rec.readings.0 == rec.readings.1
     }
 
     fn put(&mut self, text: &str) -> (u32, u32) {
@@ -391,6 +383,7 @@ impl Batch {
             value: NO_INT,
             time: NO_TIME,
             readings: (0, 0),
+            no_facts: true,
             answer: NO_SPAN,
             notes: None,
         };
@@ -422,6 +415,7 @@ impl Batch {
                 *span = self.put(text);
             }
         }
+        rec.no_facts = f.is_empty();
         rec.connector = f.connector;
         rec.transaction = f.transaction;
         rec.value = f.value;

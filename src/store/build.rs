@@ -123,7 +123,7 @@ impl StoreBuilder {
         };
         let idx = self.messages.len() as u32;
         let time_only = r.time != NO_TIME && r.connector == NO_INT && r.transaction == NO_INT && r.value == NO_INT;
-        let facts_slot = if b.no_facts(r) {
+        let facts_slot = if r.no_facts {
             0
         } else if time_only && b.readings(r).is_empty() && FACT_SLOTS.iter().all(|&slot| b.text(r, slot).is_none()) {
             self.fact_times.push(r.time);

@@ -214,7 +214,7 @@ pub const TIME_ONLY: u32 = 1 << 31;
 pub type FactTexts = [Sym; 8];
 
 /// [`Facts`] as kept, 40 bytes instead of 72: most payloads with facts name
-/// no text at all (Heartbeat answers, MeterValues), so the eight text slots
+/// no text at all (MeterValues, for one), so the eight text slots
 /// live in [`LogStore::fact_texts`], shared by all payloads without any.
 #[derive(Clone, Copy, Debug)]
 pub struct StoredFacts {
@@ -510,6 +510,31 @@ mod tests {
     fn message_stays_compact() {
         assert!(std::mem::size_of::<Message>() <= 48, "{}", std::mem::size_of::<Message>());
         assert!(std::mem::size_of::<StoredFacts>() <= 40, "{}", std::mem::size_of::<StoredFacts>());
+        assert!(std::mem::size_of::<MeterReading>() <= 16, "{}", std::mem::size_of::<MeterReading>());
+    }
+
+    #[test]
+    fn a_payload_that_gives_only_a_time_keeps_it_apart() {
+        use std::io::Write;
+        let log = "2025-01-01 10:00:00.000 [CP1] <- [2,\"a\",\"Heartbeat\",{}]\n\
+                   2025-01-01 10:00:00.100 [CP1] -> [3,\"a\",{\"currentTime\":\"2025-01-01T10:00:00.100Z\"}]\n\
+                   2025-01-01 10:00:01.000 [CP1] <- [2,\"b\",\"MeterValues\",{\"connectorId\":1,\"meterValue\":[{\"timestamp\":\"2025-01-01T10:00:01Z\",\"sampledValue\":[{\"value\":\"5\"}]}]}]\n";
+        let mut f = tempfile::Builder::new().suffix(".log").tempfile().unwrap();
+        f.write_all(log.as_bytes()).unwrap();
+        let name = f.path().to_string_lossy().into_owned();
+        let s = crate::ingest::load(&[name], crate::ingest::LoadOptions::default(), &|_, _| {}).unwrap();
+        let (answer, meter) = (MsgIdx(1), MsgIdx(2));
+        assert_ne!(s.msg(answer).facts & TIME_ONLY, 0);
+        assert_eq!(s.fact_times.len(), 1);
+        let f = s.facts(answer);
+        assert_eq!(f.time, s.msg(answer).at);
+        assert_eq!((f.connector, f.id_tag), (NO_INT, Sym::NONE));
+        assert!(s.readings(answer).is_empty());
+        // other facts are kept whole, their readings with them
+        assert_eq!(s.msg(meter).facts & TIME_ONLY, 0);
+        assert_eq!(s.facts(meter).connector, 1);
+        assert_eq!(s.readings(meter).len(), 1);
+        assert_eq!(s.readings(meter)[0].value, 5.0);
     }
 
     #[test]
