@@ -46,19 +46,22 @@ pub struct StoreBuilder {
     long_spans: Vec<(u64, u32)>,
     facts: Vec<StoredFacts>,
     fact_texts: Vec<FactTexts>,
+    /// Where each set of fact texts is in `fact_texts`: the same few sets
+    /// (status Available, errorCode NoError...) come back on most payloads.
+    fact_text_slots: FnvMap<FactTexts, u32>,
     fact_times: Vec<Millis>,
     readings: Vec<MeterReading>,
     unparsed: Vec<Unparsed>,
     strings: Interner,
     hints: Vec<DirHint>,
-    action_hints: Vec<Sym>,
     violations: Vec<(u32, Violation)>,
     deviations: Vec<(u32, String)>,
     answer_payloads: Vec<(u32, Doc)>,
     /// Requests not answered yet, by (station, uniqueId), with their action:
     /// answers that follow their request are validated on arrival.
     open_calls: FnvMap<(Sym, Uid), Sym>,
-    /// Answers validated on arrival, with the action they were validated for.
+    /// Answers validated on arrival that have violations, with the action
+    /// they were validated for (the verdict of the others needs no undoing).
     early_validated: Vec<(u32, Sym)>,
 }
 
@@ -78,12 +81,12 @@ impl StoreBuilder {
             // slot 0: the shared empty facts of every payload that carries none
             facts: vec![StoredFacts::EMPTY],
             fact_texts: vec![[Sym::NONE; 8]],
+            fact_text_slots: FnvMap::default(),
             fact_times: Vec::new(),
             readings: Vec::new(),
             unparsed: Vec::new(),
             strings: Interner::default(),
             hints: Vec::new(),
-            action_hints: Vec::new(),
             violations: Vec::new(),
             deviations: Vec::new(),
             answer_payloads: Vec::new(),
@@ -100,7 +103,6 @@ impl StoreBuilder {
         let records = records.min(MAX_RESERVE);
         let _ = self.messages.try_reserve(records);
         let _ = self.hints.try_reserve(records);
-        let _ = self.action_hints.try_reserve(records);
         // about half the messages carry facts, fewer carry meter readings
         let _ = self.facts.try_reserve(records / 2 + records / 8);
         let _ = self.readings.try_reserve(records / 2);
@@ -135,8 +137,12 @@ impl StoreBuilder {
             let texts = if texts.iter().all(|s| s.is_none()) {
                 0
             } else {
-                self.fact_texts.push(texts);
-                (self.fact_texts.len() - 1) as u32
+                let next = self.fact_texts.len() as u32;
+                let slot = *self.fact_text_slots.entry(texts).or_insert(next);
+                if slot == next {
+                    self.fact_texts.push(texts);
+                }
+                slot
             };
             let facts = StoredFacts {
                 texts,
@@ -151,8 +157,15 @@ impl StoreBuilder {
         };
         let station = self.strings.intern(b.text(r, Slot::Station).unwrap_or(""));
         let unique_id = r.uid;
-        let action = self.text(b, r, Slot::Action);
-        let action_hint = self.text(b, r, Slot::ActionHint);
+        let mut action = self.text(b, r, Slot::Action);
+        if kind != MsgKind::Call {
+            // an answer's action comes from its request; until pairing, and
+            // for an answer left unpaired, its slot holds the layout's hint
+            let hint = self.text(b, r, Slot::ActionHint);
+            if !hint.is_none() {
+                action = hint;
+            }
+        }
         self.messages.push(Message {
             at,
             span: PackedSpan::new(r.offset, r.len, &mut self.long_spans),
@@ -167,7 +180,6 @@ impl StoreBuilder {
             facts: facts_slot,
         });
         self.hints.push(r.dir);
-        self.action_hints.push(action_hint);
         if r.repaired {
             self.deviations.push((idx, "typographic quotes or invisible characters repaired".to_string()));
         }
@@ -195,7 +207,9 @@ impl StoreBuilder {
                                 )
                             });
                             self.violations.extend(found.into_iter().map(|v| (idx, v)));
-                            self.early_validated.push((idx, a));
+                            if self.violations.last().is_some_and(|&(i, _)| i == idx) {
+                                self.early_validated.push((idx, a));
+                            }
                         }
                         None => {
                             if let Ok(doc) = Doc::parse(payload.to_string()) {
@@ -209,6 +223,7 @@ impl StoreBuilder {
     }
 
     pub fn finish(mut self) -> LogStore {
+        self.fact_text_slots = FnvMap::default();
         if let Some(order) = self.time_order() {
             self.apply_order(&order);
         }
@@ -216,7 +231,6 @@ impl StoreBuilder {
         // each list is let go as soon as it has served
         self.hints = Vec::new();
         self.pair();
-        self.action_hints = Vec::new();
         // an answer validated on arrival whose final request has another action (or none) loses that verdict
         let stale: std::collections::HashSet<u32> = self
             .early_validated
@@ -306,7 +320,6 @@ impl StoreBuilder {
         }
         permute(&mut self.messages, &new_pos);
         permute(&mut self.hints, &new_pos);
-        permute(&mut self.action_hints, &new_pos);
         for (i, _) in &mut self.violations {
             *i = new_pos[*i as usize];
         }
@@ -423,21 +436,14 @@ impl StoreBuilder {
             if m.kind == MsgKind::Call {
                 continue;
             }
-            match m.pair.opt() {
-                Some(c) => {
-                    let call = msgs[c.ix()];
-                    msgs[i].action = call.action;
-                    if m.dir == Direction::Unknown {
-                        msgs[i].dir = call.dir.reverse();
-                    } else if call.dir == Direction::Unknown {
-                        msgs[c.ix()].dir = m.dir.reverse();
-                    }
-                }
-                None => {
-                    let hint = self.action_hints[i];
-                    if !hint.is_none() {
-                        msgs[i].action = hint;
-                    }
+            // (an unpaired answer keeps the layout's hint, put in its slot when it was read)
+            if let Some(c) = m.pair.opt() {
+                let call = msgs[c.ix()];
+                msgs[i].action = call.action;
+                if m.dir == Direction::Unknown {
+                    msgs[i].dir = call.dir.reverse();
+                } else if call.dir == Direction::Unknown {
+                    msgs[c.ix()].dir = m.dir.reverse();
                 }
             }
         }

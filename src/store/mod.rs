@@ -311,7 +311,7 @@ pub struct LogStore {
     pub long_spans: Vec<(u64, u32)>,
     /// Read them with [`LogStore::facts`].
     pub facts: Vec<StoredFacts>,
-    /// The text slots of the facts that have any; 0: none at all.
+    /// The text slots of the facts that have any, each set once; 0: none at all.
     pub fact_texts: Vec<FactTexts>,
     /// The facts of payloads that give only a time (Heartbeat answers, most
     /// of all), by a message's `facts` with [`TIME_ONLY`] set.
