@@ -3,8 +3,8 @@
 
 use super::intern::{FnvMap, Interner, Sym};
 use super::{
-    Direction, FactTexts, Facts, Indexes, LogStore, Message, MeterReading, MsgIdx, PackedSpan, StoredFacts,
-    Transaction, TxIdx, Uid, Unparsed,
+    Direction, FactTexts, Indexes, LogStore, Message, MeterReading, MsgIdx, PackedSpan, StoredFacts, Transaction,
+    TxIdx, Uid, Unparsed,
 };
 use super::{NO_INT, NO_TIME, TIME_ONLY};
 use crate::analysis::schema::{check_response, Violation};
@@ -529,103 +529,109 @@ fn lower_sym(strings: &mut Interner, s: Sym) -> Sym {
     }
 }
 
-/// Numbers the index lists. Actions and stations are few: their lists sit
-/// at their symbol's number (no hashing per message; the last is for
-/// `Sym::NONE`). idTags and connectors get numbers as first met.
-struct ListNumbers {
-    /// Symbols interned from here on (lower-cased tags) are never actions or stations.
-    symbols: usize,
-    lower_tags: LowerTags,
-    id_tags: FnvMap<Sym, usize>,
-    connectors: FnvMap<(Sym, i64), usize>,
-    /// Consecutive requests often name the same connector: the last one looked up.
-    last_connector: Option<((Sym, i64), usize)>,
-}
-
-impl ListNumbers {
-    /// The lists a message belongs to, by action, station, idTag and
-    /// connector (`None`: in no list of that index).
-    fn of(&mut self, strings: &mut Interner, m: &Message, f: Facts) -> [Option<usize>; 4] {
-        let by_symbol = |s: Sym| (s.0 as usize).min(self.symbols);
-        let action = (!m.action.is_none()).then(|| by_symbol(m.action));
-        let station = Some(by_symbol(m.station));
-        let id_tag = (!f.id_tag.is_none()).then(|| {
-            let lower = self.lower_tags.get(strings, f.id_tag);
-            let next = self.id_tags.len();
-            *self.id_tags.entry(lower).or_insert(next)
-        });
-        let connector = (m.kind == MsgKind::Call && f.connector != NO_INT).then(|| {
-            let key = (m.station, f.connector);
-            let number = match self.last_connector {
-                Some((k, number)) if k == key => number,
-                _ => {
-                    let next = self.connectors.len();
-                    *self.connectors.entry(key).or_insert(next)
-                }
-            };
-            self.last_connector = Some((key, number));
-            number
-        });
-        [action, station, id_tag, connector]
+/// Exact-length lists of messages, `list_of` naming a message's list by
+/// number (`None`: in none): one pass counts how long each list will be, a
+/// second fills them. Lists that grow by doubling would carry up to twice
+/// that, plus the copies made while they grow, and between them the index
+/// lists hold millions of messages.
+fn exact_lists(store: &LogStore, mut list_of: impl FnMut(MsgIdx, &Message) -> Option<usize>) -> Vec<Vec<MsgIdx>> {
+    let mut lengths: Vec<usize> = Vec::new();
+    for (i, m) in store.messages.iter().enumerate() {
+        if let Some(at) = list_of(MsgIdx(i as u32), m) {
+            if lengths.len() <= at {
+                lengths.resize(at + 1, 0);
+            }
+            lengths[at] += 1;
+        }
     }
+    let mut lists: Vec<Vec<MsgIdx>> = lengths.iter().map(|&n| Vec::with_capacity(n)).collect();
+    for (i, m) in store.messages.iter().enumerate() {
+        if let Some(at) = list_of(MsgIdx(i as u32), m) {
+            lists[at].push(MsgIdx(i as u32));
+        }
+    }
+    lists
 }
 
-/// The index lists hold a million messages between them: each is made
-/// exactly as long as it will be, since lists that grow by doubling carry up
-/// to twice that, plus the copies made while they grow.
+/// Lists by a symbol of the message. Actions and stations are few: their
+/// lists sit at their symbol's number (no hashing per message), the last
+/// one for `Sym::NONE`.
+fn symbol_lists(store: &LogStore, symbols: usize, symbol: impl Fn(&Message) -> Option<Sym>) -> Vec<(Sym, Vec<MsgIdx>)> {
+    let lists = exact_lists(store, |_, m| symbol(m).map(|s| (s.0 as usize).min(symbols)));
+    let sym = |at: usize| if at == symbols { Sym::NONE } else { Sym(at as u32) };
+    lists.into_iter().enumerate().filter(|(_, l)| !l.is_empty()).map(|(at, l)| (sym(at), l)).collect()
+}
+
+/// Lists by a key found in a message's facts, numbered as first met.
+fn keyed_lists<K: Copy + Eq + std::hash::Hash>(
+    store: &LogStore,
+    mut key_of: impl FnMut(MsgIdx, &Message) -> Option<K>,
+) -> Vec<(K, Vec<MsgIdx>)> {
+    let mut numbers: FnvMap<K, usize> = FnvMap::default();
+    // consecutive messages often have the same key: the last one looked up
+    let mut last: Option<(K, usize)> = None;
+    let lists = exact_lists(store, |i, m| {
+        let key = key_of(i, m)?;
+        let number = match last {
+            Some((k, number)) if k == key => number,
+            _ => {
+                let next = numbers.len();
+                *numbers.entry(key).or_insert(next)
+            }
+        };
+        last = Some((key, number));
+        Some(number)
+    });
+    let mut keys: Vec<Option<K>> = vec![None; numbers.len()];
+    for (key, at) in numbers {
+        keys[at] = Some(key);
+    }
+    keys.into_iter().map(|k| k.expect("every number has its key")).zip(lists).collect()
+}
+
+/// The index lists, built side by side: they only read the messages.
 fn build_indexes(store: &mut LogStore) {
     let symbols = store.strings.len();
-    let mut numbers = ListNumbers {
-        symbols,
-        lower_tags: LowerTags { lower: vec![Sym::NONE; symbols] },
-        id_tags: FnvMap::default(),
-        connectors: FnvMap::default(),
-        last_connector: None,
-    };
-    // lower-cased tags are interned on the way; taken out meanwhile, so that the store can be read
+    // idTags are listed lower-cased (interned on the way, each worked out
+    // once: the same few tags come back on every Authorize and
+    // StartTransaction); the symbols taken out meanwhile, so that the store can be read
     let mut strings = std::mem::take(&mut store.strings);
-    // one pass counts how long each list will be, a second fills them
-    let mut lengths: [Vec<usize>; 4] = Default::default();
-    for (i, m) in store.messages.iter().enumerate() {
-        let lists = numbers.of(&mut strings, m, store.facts(MsgIdx(i as u32)));
-        for (lengths, at) in lengths.iter_mut().zip(lists) {
-            if let Some(at) = at {
-                if lengths.len() <= at {
-                    lengths.resize(at + 1, 0);
-                }
-                lengths[at] += 1;
-            }
-        }
-    }
-    let mut index = lengths.map(|lengths| lengths.iter().map(|&n| Vec::with_capacity(n)).collect::<Vec<_>>());
-    for (i, m) in store.messages.iter().enumerate() {
-        let lists = numbers.of(&mut strings, m, store.facts(MsgIdx(i as u32)));
-        for (index, at) in index.iter_mut().zip(lists) {
-            if let Some(at) = at {
-                index[at].push(MsgIdx(i as u32));
-            }
-        }
-    }
-    let [by_action, by_station, by_id_tag, by_connector] = index;
+    let mut lower_tags = LowerTags { lower: vec![Sym::NONE; symbols] };
+    let store_ref = &*store;
+    let has_facts = |m: &Message| m.facts != 0 && m.facts & TIME_ONLY == 0;
+    let ((by_action, by_station), (by_id_tag, by_connector)) = rayon::join(
+        || {
+            rayon::join(
+                || symbol_lists(store_ref, symbols, |m| (!m.action.is_none()).then_some(m.action)),
+                || symbol_lists(store_ref, symbols, |m| Some(m.station)),
+            )
+        },
+        || {
+            rayon::join(
+                || {
+                    keyed_lists(store_ref, |i, m| {
+                        let tag = if has_facts(m) { store_ref.facts(i).id_tag } else { Sym::NONE };
+                        (!tag.is_none()).then(|| lower_tags.get(&mut strings, tag))
+                    })
+                },
+                || {
+                    keyed_lists(store_ref, |i, m| {
+                        if m.kind != MsgKind::Call || !has_facts(m) {
+                            return None;
+                        }
+                        let connector = store_ref.facts(i).connector;
+                        (connector != NO_INT).then_some((m.station, connector))
+                    })
+                },
+            )
+        },
+    );
     store.strings = strings;
-    let symbol = |at: usize| if at == symbols { Sym::NONE } else { Sym(at as u32) };
-    let by_symbol = |lists: Vec<Vec<MsgIdx>>| {
-        lists.into_iter().enumerate().filter(|(_, l)| !l.is_empty()).map(|(at, l)| (symbol(at), l)).collect()
-    };
-    // the keys, in the order of their numbers
-    let mut tags = vec![Sym::NONE; numbers.id_tags.len()];
-    for (tag, at) in numbers.id_tags {
-        tags[at] = tag;
-    }
-    let mut connectors = vec![(Sym::NONE, NO_INT); numbers.connectors.len()];
-    for (key, at) in numbers.connectors {
-        connectors[at] = key;
-    }
     store.index = Indexes {
-        by_action: by_symbol(by_action),
-        by_id_tag: tags.into_iter().zip(by_id_tag).collect(),
-        by_station: by_symbol(by_station),
-        by_connector: connectors.into_iter().zip(by_connector).collect(),
+        by_action: by_action.into_iter().collect(),
+        by_id_tag: by_id_tag.into_iter().collect(),
+        by_station: by_station.into_iter().collect(),
+        by_connector: by_connector.into_iter().collect(),
         by_tx_id: Default::default(),
     };
 }
@@ -710,6 +716,48 @@ fn authorize_before(store: &LogStore, authorizes: &[MsgIdx], start: MsgIdx) -> O
 #[cfg(test)]
 mod tests {
     use super::permute;
+    use crate::ingest::frame::MsgKind;
+    use crate::store::{LogStore, MsgIdx, Sym, NO_INT};
+    use std::collections::HashMap;
+
+    /// Each index, worked out the plain way: message by message, into lists that grow.
+    fn plain_indexes(s: &LogStore) -> [HashMap<String, Vec<MsgIdx>>; 4] {
+        let mut lists: [HashMap<String, Vec<MsgIdx>>; 4] = Default::default();
+        for i in s.all() {
+            let (m, f) = (s.msg(i), s.facts(i));
+            if !m.action.is_none() {
+                lists[0].entry(s.str(m.action).to_string()).or_default().push(i);
+            }
+            lists[1].entry(s.str(m.station).to_string()).or_default().push(i);
+            if !f.id_tag.is_none() {
+                lists[2].entry(s.str(f.id_tag).to_ascii_lowercase()).or_default().push(i);
+            }
+            if m.kind == MsgKind::Call && f.connector != NO_INT {
+                lists[3].entry(format!("{}/{}", s.str(m.station), f.connector)).or_default().push(i);
+            }
+        }
+        lists
+    }
+
+    #[test]
+    fn indexes_list_exactly_the_messages_of_each_key_in_order() {
+        let opts = crate::synth::SynthOptions { stations: 3, days: 2.0, fault_rate: 0.3, ..Default::default() };
+        let (text, _) = crate::synth::generate_string(&opts);
+        let s = crate::testutil::load_text(&text);
+        let named = |lists: &HashMap<Sym, Vec<MsgIdx>>| -> HashMap<String, Vec<MsgIdx>> {
+            lists.iter().map(|(&k, v)| (s.str(k).to_string(), v.clone())).collect()
+        };
+        let connectors: HashMap<String, Vec<MsgIdx>> =
+            s.index.by_connector.iter().map(|(&(st, c), v)| (format!("{}/{c}", s.str(st)), v.clone())).collect();
+        let built = [named(&s.index.by_action), named(&s.index.by_station), named(&s.index.by_id_tag), connectors];
+        let plain = plain_indexes(&s);
+        for (what, (built, plain)) in ["action", "station", "idTag", "connector"].iter().zip(built.iter().zip(&plain)) {
+            assert!(!plain.is_empty(), "the log has messages by {what}");
+            assert_eq!(built, plain, "index by {what}");
+        }
+        // every list is exactly as long as it needs to be
+        assert!(s.index.by_action.values().chain(s.index.by_station.values()).all(|l| l.capacity() == l.len()));
+    }
 
     #[test]
     fn permute_moves_every_item_to_its_new_place() {
