@@ -591,10 +591,7 @@ fn read_lines(
             buf_start += keep_from as u64;
             scan_from -= keep_from;
         }
-        let old = buf.len();
-        buf.resize(old + BLOCK, 0);
-        let n = read_full(&mut input, &mut buf[old..])?;
-        buf.truncate(old + n);
+        let n = read_block(&mut input, &mut buf)?;
         if n == 0 {
             eof = true;
         }
@@ -708,20 +705,12 @@ fn keep_from(g: &text::Grouper, pending: &[text::Span], buf_start: u64, scan_fro
     (keep.saturating_sub(buf_start)) as usize
 }
 
-fn read_full(r: &mut impl Read, mut buf: &mut [u8]) -> std::io::Result<usize> {
-    let mut total = 0;
-    while !buf.is_empty() {
-        match r.read(buf) {
-            Ok(0) => break,
-            Ok(n) => {
-                total += n;
-                buf = &mut buf[n..];
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(total)
+/// Append the next [`BLOCK`] bytes of `r` (fewer at its end) to `buf`;
+/// returns how many. Read straight into the buffer's spare room, which is
+/// not zeroed first.
+fn read_block(r: &mut impl Read, buf: &mut Vec<u8>) -> std::io::Result<usize> {
+    buf.reserve(BLOCK);
+    r.by_ref().take(BLOCK as u64).read_to_end(buf)
 }
 
 /// CSV: records are found by a scan that quotes the way the csv crate does,
@@ -746,10 +735,7 @@ fn read_csv(
     let lossy = std::sync::atomic::AtomicBool::new(false);
     let mut eof = false;
     while !eof {
-        let old = buf.len();
-        buf.resize(old + BLOCK, 0);
-        let n = read_full(&mut input, &mut buf[old..])?;
-        buf.truncate(old + n);
+        let n = read_block(&mut input, &mut buf)?;
         eof = n == 0;
         scan.scan(&buf, scanned, layout.delimiter, &mut ends);
         scanned = buf.len();
