@@ -127,7 +127,7 @@ proptest! {
         for i in s.all() {
             if let Some(p) = s.msg(i).pair.opt() {
                 prop_assert_eq!(s.msg(p).station, s.msg(i).station);
-                prop_assert_eq!(s.msg(p).unique_id, s.msg(i).unique_id);
+                prop_assert_eq!(s.unique_id(p), s.unique_id(i));
                 prop_assert_eq!(s.msg(p).pair, i);
             }
         }

@@ -54,6 +54,8 @@ pub struct StoreBuilder {
     unparsed: Vec<Unparsed>,
     strings: Interner,
     hints: Vec<DirHint>,
+    /// The messages' uniqueIds, until pairing and the search for reused ids are done.
+    uids: Vec<Uid>,
     violations: Vec<(u32, Violation)>,
     deviations: Vec<(u32, String)>,
     answer_payloads: Vec<(u32, Doc)>,
@@ -87,6 +89,7 @@ impl StoreBuilder {
             unparsed: Vec::new(),
             strings: Interner::default(),
             hints: Vec::new(),
+            uids: Vec::new(),
             violations: Vec::new(),
             deviations: Vec::new(),
             answer_payloads: Vec::new(),
@@ -103,6 +106,7 @@ impl StoreBuilder {
         let records = records.min(MAX_RESERVE);
         let _ = self.messages.try_reserve(records);
         let _ = self.hints.try_reserve(records);
+        let _ = self.uids.try_reserve(records);
         // about half the messages carry facts, fewer carry meter readings
         let _ = self.facts.try_reserve(records / 2 + records / 8);
         let _ = self.readings.try_reserve(records / 2);
@@ -174,12 +178,12 @@ impl StoreBuilder {
             kind,
             dir: Direction::Unknown,
             station,
-            unique_id,
             action,
             pair: MsgIdx::NONE,
             facts: facts_slot,
         });
         self.hints.push(r.dir);
+        self.uids.push(unique_id);
         if r.repaired {
             self.deviations.push((idx, "typographic quotes or invisible characters repaired".to_string()));
         }
@@ -231,6 +235,8 @@ impl StoreBuilder {
         // each list is let go as soon as it has served
         self.hints = Vec::new();
         self.pair();
+        let uid_reuses = uid_reuses(&self.messages, &self.uids);
+        self.uids = Vec::new();
         // an answer validated on arrival whose final request has another action (or none) loses that verdict
         let stale: std::collections::HashSet<u32> = self
             .early_validated
@@ -272,6 +278,7 @@ impl StoreBuilder {
             violations,
             deviations,
             transactions: Vec::new(),
+            uid_reuses,
             index: Indexes::default(),
             warnings: self.warnings,
         };
@@ -320,6 +327,7 @@ impl StoreBuilder {
         }
         permute(&mut self.messages, &new_pos);
         permute(&mut self.hints, &new_pos);
+        permute(&mut self.uids, &new_pos);
         for (i, _) in &mut self.violations {
             *i = new_pos[*i as usize];
         }
@@ -383,7 +391,7 @@ impl StoreBuilder {
         let compatible = |a: Direction, b: Direction| a == Direction::Unknown || b == Direction::Unknown || a != b;
         for i in 0..msgs.len() {
             let m = msgs[i];
-            let key = (m.station, m.unique_id);
+            let key = (m.station, self.uids[i]);
             if m.kind == MsgKind::Call {
                 // an answer logged just before its request
                 if let Some(waiting) = early.get_mut(&key) {
@@ -447,6 +455,68 @@ impl StoreBuilder {
                 }
             }
         }
+    }
+}
+
+/// Requests that reuse the uniqueId of an earlier request of the same
+/// station and sender, as (earlier, later) pairs: requests sorted by
+/// (station, sender, uniqueId, time) put the uses of an id side by side.
+/// Only requests whose key may occur twice are sorted (most ids are used
+/// once), which keeps the list small.
+fn uid_reuses(messages: &[Message], uids: &[Uid]) -> Vec<(MsgIdx, MsgIdx)> {
+    let key = |i: usize| (messages[i].station, messages[i].dir as u8, uids[i]);
+    let calls = || (0..messages.len()).filter(|&i| messages[i].kind == MsgKind::Call);
+    let seen = SeenTwice::of(calls().map(|i| key_hash(key(i))), calls().count());
+    let mut reused: Vec<u32> = calls().filter(|&i| seen.maybe_twice(key_hash(key(i)))).map(|i| i as u32).collect();
+    reused.sort_unstable_by_key(|&i| (key(i as usize), i));
+    reused
+        .windows(2)
+        .filter(|w| key(w[0] as usize) == key(w[1] as usize))
+        .map(|w| (MsgIdx(w[0]), MsgIdx(w[1])))
+        .collect()
+}
+
+/// A request key folded into 64 bits: uniqueIds are hashed already; mix in
+/// the station and the sender.
+fn key_hash((station, dir, uid): (Sym, u8, Uid)) -> u64 {
+    uid.0 ^ u64::from(station.0).rotate_left(32) ^ (u64::from(dir) << 62)
+}
+
+/// Which keys occur more than once, up to false positives: two bits per
+/// slot of a table addressed by a hash of the key ("seen", "seen again"). A
+/// key used twice is always reported; a key used once only when another key
+/// shares its slot, and the exact sort that follows drops those.
+struct SeenTwice {
+    /// Per 64 slots: their "seen" bits and their "seen again" bits, side by
+    /// side so that one slot costs one cache line.
+    words: Vec<[u64; 2]>,
+    shift: u32,
+}
+
+impl SeenTwice {
+    fn of(keys: impl Iterator<Item = u64>, count: usize) -> SeenTwice {
+        // 4 to 8 slots per key (half a megabyte per million): a key used
+        // once rarely shares its slot
+        let slots = (count * 4).next_power_of_two().max(64);
+        let mut seen = SeenTwice { words: vec![[0; 2]; slots / 64], shift: 64 - slots.trailing_zeros() };
+        for key in keys {
+            let (w, bit) = seen.slot(key);
+            let [once, twice] = &mut seen.words[w];
+            *twice |= *once & bit;
+            *once |= bit;
+        }
+        seen
+    }
+
+    fn slot(&self, key: u64) -> (usize, u64) {
+        // the top bits of a multiplicative hash
+        let slot = key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift;
+        ((slot / 64) as usize, 1 << (slot % 64))
+    }
+
+    fn maybe_twice(&self, key: u64) -> bool {
+        let (w, bit) = self.slot(key);
+        self.words[w][1] & bit != 0
     }
 }
 

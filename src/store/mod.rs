@@ -39,10 +39,10 @@ impl MsgIdx {
     }
 }
 
-/// A uniqueId, kept as a 64-bit hash of its text: pairing and duplicate
-/// checks only compare ids, and the text is re-read from the source when it
-/// is shown. (Two different ids of one station colliding is a 1 in 10^7
-/// event even for a month of a busy site.)
+/// A uniqueId as the store builder keeps it, a 64-bit hash of its text:
+/// pairing and the search for reused ids only compare ids. (Two different
+/// ids of one station colliding is a 1 in 10^7 event even for a month of a
+/// busy site.)
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Uid(pub u64);
 
@@ -131,7 +131,9 @@ impl PackedSpan {
     }
 }
 
-/// One OCPP message (one readable frame). 48 bytes.
+/// One OCPP message (one readable frame). 40 bytes: the uniqueId is not
+/// kept (pairing and the search for reused ids are done while the store is
+/// built; the text is re-read from the source when it is shown).
 #[derive(Clone, Copy, Debug)]
 pub struct Message {
     /// Log timestamp (UTC ms), `NO_TIME` when the layout has none.
@@ -145,7 +147,6 @@ pub struct Message {
     pub kind: MsgKind,
     pub dir: Direction,
     pub station: Sym,
-    pub unique_id: Uid,
     /// The CALL's action; for answers the paired request's (NONE when orphan).
     pub action: Sym,
     /// The paired request or answer.
@@ -324,6 +325,10 @@ pub struct LogStore {
     /// Framing deviations (numeric uniqueId, repaired quotes...), by message.
     pub deviations: Vec<(MsgIdx, String)>,
     pub transactions: Vec<Transaction>,
+    /// Requests reusing the uniqueId of an earlier request from the same
+    /// sender of the same station: (earlier, later), each the next use of
+    /// the id after the one before, in order of the later.
+    pub uid_reuses: Vec<(MsgIdx, MsgIdx)>,
     pub index: Indexes,
     /// Non-fatal problems met while reading (lossy decoding, truncated gzip...).
     pub warnings: Vec<String>,
@@ -432,8 +437,16 @@ impl LogStore {
         let raw = file.read_span(offset, len);
         let mut frames: Vec<Frame<'static>> =
             file.layout.extract_all(&raw, file.source_tz).into_iter().filter_map(|e| e.frame.ok()).collect();
-        // a record may hold a request and its answer: take the one this message is
-        let pick = frames.iter().position(|f| f.kind == m.kind && Uid::of(&f.unique_id) == m.unique_id).unwrap_or(0);
+        // a record may hold a request and its answer: take the one this
+        // message is, the k-th of its kind when the messages of the record
+        // before it (they sit just before it) hold k of that kind
+        let same_record = |j: usize| {
+            self.messages[j].file == m.file && self.messages[j].span == m.span && self.messages[j].kind == m.kind
+        };
+        let k = (0..i.ix()).rev().take_while(|&j| same_record(j)).count();
+        let mut of_kind = frames.iter().enumerate().filter(|(_, f)| f.kind == m.kind).map(|(at, _)| at);
+        let first = of_kind.clone().next();
+        let pick = of_kind.nth(k).or(first).unwrap_or(0);
         if frames.is_empty() {
             return parse_frame(raw.trim()).ok();
         }
@@ -508,7 +521,7 @@ mod tests {
 
     #[test]
     fn message_stays_compact() {
-        assert!(std::mem::size_of::<Message>() <= 48, "{}", std::mem::size_of::<Message>());
+        assert!(std::mem::size_of::<Message>() <= 40, "{}", std::mem::size_of::<Message>());
         assert!(std::mem::size_of::<StoredFacts>() <= 40, "{}", std::mem::size_of::<StoredFacts>());
         assert!(std::mem::size_of::<MeterReading>() <= 16, "{}", std::mem::size_of::<MeterReading>());
     }

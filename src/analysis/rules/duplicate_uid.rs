@@ -4,9 +4,8 @@
 
 use super::{about, calls};
 use crate::analysis::{text, Context, Finding, Rule, Severity};
-use crate::ingest::frame::MsgKind;
 use crate::store::intern::FnvMap;
-use crate::store::{Direction, LogStore, Message, MsgIdx, Sym, Uid};
+use crate::store::{Direction, LogStore, MsgIdx, Sym};
 
 pub struct DuplicateUid;
 
@@ -32,67 +31,11 @@ impl Rule for DuplicateUid {
         for i in calls(ctx, "BootNotification") {
             boots.entry(store.msg(i).station).or_default().push(i);
         }
-        // requests sorted by (station, sender, uniqueId, time): reuses of an id
-        // sit side by side. Only requests whose key may occur twice are
-        // listed (most ids are used once), which keeps the list small.
-        let mut reused: Vec<(Sym, u8, Uid, MsgIdx)> = Vec::new();
-        let seen = SeenTwice::of(store);
-        for (i, m) in store.messages.iter().enumerate() {
-            if m.kind == MsgKind::Call && seen.maybe_twice(m) {
-                reused.push((m.station, m.dir as u8, m.unique_id, MsgIdx(i as u32)));
-            }
+        // the reuses of an id, found while the store was built
+        for &(prev, i) in &store.uid_reuses {
+            let station_boots = boots.get(&store.msg(i).station).map_or(&[][..], |b| b.as_slice());
+            check_reuse(store, station_boots, prev, i, out);
         }
-        reused.sort_unstable();
-        for pair in reused.windows(2) {
-            let ((station, dir, uid, prev), (s2, d2, u2, i)) = (pair[0], pair[1]);
-            if (station, dir, uid) == (s2, d2, u2) {
-                let station_boots = boots.get(&station).map_or(&[][..], |b| b.as_slice());
-                check_reuse(store, station_boots, prev, i, out);
-            }
-        }
-    }
-}
-
-/// Which request keys (station, sender, uniqueId) occur more than once, up
-/// to false positives: two bits per slot of a table addressed by a hash of
-/// the key ("seen", "seen again"). A key used twice is always reported; a
-/// key used once only when another key shares its slot, and the exact sort
-/// that follows drops those.
-struct SeenTwice {
-    /// Per 64 slots: their "seen" bits and their "seen again" bits, side by
-    /// side so that one slot costs one cache line.
-    words: Vec<[u64; 2]>,
-    shift: u32,
-}
-
-impl SeenTwice {
-    fn of(store: &LogStore) -> SeenTwice {
-        // 4 to 8 slots per message (1 MB per million messages): a key used
-        // once rarely shares its slot
-        let slots = (store.messages.len() * 4).next_power_of_two().max(64);
-        let mut seen = SeenTwice { words: vec![[0; 2]; slots / 64], shift: 64 - slots.trailing_zeros() };
-        for m in &store.messages {
-            if m.kind == MsgKind::Call {
-                let (w, bit) = seen.slot(m);
-                let [once, twice] = &mut seen.words[w];
-                *twice |= *once & bit;
-                *once |= bit;
-            }
-        }
-        seen
-    }
-
-    fn slot(&self, m: &Message) -> (usize, u64) {
-        // uniqueIds are hashed already; mix in the station and the sender,
-        // then take the top bits of a multiplicative hash
-        let key = m.unique_id.0 ^ u64::from(m.station.0).rotate_left(32) ^ ((m.dir as u64) << 62);
-        let slot = key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift;
-        ((slot / 64) as usize, 1 << (slot % 64))
-    }
-
-    fn maybe_twice(&self, m: &Message) -> bool {
-        let (w, bit) = self.slot(m);
-        self.words[w][1] & bit != 0
     }
 }
 
