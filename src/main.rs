@@ -109,6 +109,7 @@ fn run(config: &Config) -> anyhow::Result<u8> {
     let flagged =
         (filter.only_flagged || !filter.rules.is_empty()).then(|| flagged_set(&store, &findings, &filter.rules));
     let view = query::apply(&store, &filter, flagged.as_ref());
+    lap("filtered");
     let zone = config.display_zone();
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
@@ -136,6 +137,7 @@ fn run(config: &Config) -> anyhow::Result<u8> {
         }
     }
     out.flush()?;
+    lap("written");
     Ok(0)
 }
 

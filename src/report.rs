@@ -69,65 +69,80 @@ fn time_json(t: Option<Millis>) -> Value {
 /// `report --format json`.
 pub fn write_json(w: &mut dyn Write, store: &LogStore, view: &[MsgIdx], findings: &[Finding]) -> io::Result<()> {
     let s = Summary::of(store, view);
-    let findings: Vec<Value> = findings
-        .iter()
-        .map(|f| {
-            json!({
-                "rule": f.rule,
-                "severity": f.severity.name(),
-                "station": f.station,
-                "at": time_json(f.at),
-                "connector": f.connector,
-                "transaction": f.transaction,
-                "uniqueIds": f.unique_ids(store),
-                "lines": lines_json(store, &f.lines(store)),
-                "title": f.title,
-                "explanation": f.explanation,
-                "advice": f.advice,
-            })
+    // each finding and session is made into JSON only as it is written: a
+    // big log's, all as JSON values at once, would take megabytes
+    let finding_json = |f: &Finding| {
+        json!({
+            "rule": f.rule,
+            "severity": f.severity.name(),
+            "station": f.station,
+            "at": time_json(f.at),
+            "connector": f.connector,
+            "transaction": f.transaction,
+            "uniqueIds": f.unique_ids(store),
+            "lines": lines_json(store, &f.lines(store)),
+            "title": f.title,
+            "explanation": f.explanation,
+            "advice": f.advice,
         })
-        .collect();
-    let transactions: Vec<Value> = in_view(store, view, summarize(store))
-        .iter()
-        .map(|t| {
-            json!({
-                "station": t.station,
-                "transaction": t.id,
-                "connector": t.connector,
-                "idTag": t.id_tag,
-                "start": time_json(t.started_at),
-                "stop": time_json(t.stopped_at),
-                "payloadStart": time_json(t.payload_start),
-                "payloadStop": time_json(t.payload_stop),
-                "energyKwh": t.energy_kwh.map(|e| (e * 1000.0).round() / 1000.0),
-                "durationSeconds": t.duration_s,
-                "stopReason": t.stop_reason,
-                "outcome": t.outcome.name(),
-                "lines": lines_json(store, &tx_lines(store, t)),
-            })
+    };
+    let sessions = in_view(store, view, summarize(store));
+    let session_json = |t: &TxSummary| {
+        json!({
+            "station": t.station,
+            "transaction": t.id,
+            "connector": t.connector,
+            "idTag": t.id_tag,
+            "start": time_json(t.started_at),
+            "stop": time_json(t.stopped_at),
+            "payloadStart": time_json(t.payload_start),
+            "payloadStop": time_json(t.payload_stop),
+            "energyKwh": t.energy_kwh.map(|e| (e * 1000.0).round() / 1000.0),
+            "durationSeconds": t.duration_s,
+            "stopReason": t.stop_reason,
+            "outcome": t.outcome.name(),
+            "lines": lines_json(store, &tx_lines(store, t)),
         })
-        .collect();
-    let doc = json!({
-        "source": {
+    };
+    let doc = JsonReport {
+        source: json!({
             "files": store.files.iter().map(|f| f.name.clone()).collect::<Vec<_>>(),
             "format": store.format_name(),
             "rows": store.rows(),
             "context_lines": store.context_lines(),
             "warnings": store.warnings,
-        },
-        "summary": {
+        }),
+        summary: json!({
             "messages": s.messages,
             "unparsed": s.unparsed,
             "stations": s.stations,
             "transactions": s.transactions,
             "first": time_json(s.first),
             "last": time_json(s.last),
-        },
-        "findings": findings,
-        "transactions": transactions,
-    });
+        }),
+        findings: AsJsonArray(findings, finding_json),
+        transactions: AsJsonArray(&sessions, session_json),
+    };
     serde_json::to_writer_pretty(&mut *w, &doc)?;
     writeln!(w)
+}
+
+/// The JSON report, its keys in the contract's order.
+#[derive(serde::Serialize)]
+struct JsonReport<F, T> {
+    source: Value,
+    summary: Value,
+    findings: F,
+    transactions: T,
+}
+
+/// Items written as a JSON array, each made into JSON as it is written.
+struct AsJsonArray<'a, T, F>(&'a [T], F);
+
+impl<T, F: Fn(&T) -> Value> serde::Serialize for AsJsonArray<'_, T, F> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(&self.1))
+    }
 }
 
 /// The sessions whose StartTransaction is in view.
