@@ -5,7 +5,6 @@ use ocpplens::analysis::{analyze, flagged_set, rules, Finding};
 use ocpplens::cli::{Cli, Config, Format, Mode};
 use ocpplens::ingest::{load, LoadOptions};
 use ocpplens::query::Filter;
-use ocpplens::store::MsgIdx;
 use ocpplens::{query, report};
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
@@ -142,9 +141,9 @@ fn run(config: &Config) -> anyhow::Result<u8> {
 }
 
 /// With no filter, every finding; with filters, the findings with evidence in view.
-fn findings_in_view(findings: &[Finding], view: &[MsgIdx], filter: &Filter) -> Vec<Finding> {
+fn findings_in_view(findings: &[Finding], view: &query::View, filter: &Filter) -> Vec<Finding> {
     if filter.is_empty() {
         return findings.to_vec();
     }
-    findings.iter().filter(|f| f.evidence.iter().any(|i| view.binary_search(i).is_ok())).cloned().collect()
+    findings.iter().filter(|f| f.evidence.iter().any(|&i| view.contains(i))).cloned().collect()
 }

@@ -8,6 +8,106 @@ use crate::ingest::frame::MsgKind;
 use crate::ingest::timestamp::Millis;
 use crate::store::{LogStore, MsgIdx, TxIdx, NO_INT, NO_TIME};
 
+/// The messages a filter keeps, in time order. When nothing narrows the
+/// log it is every message, kept without a list of them (that list is 4
+/// bytes a message).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum View {
+    /// Every message of a store of this many.
+    All(u32),
+    /// These messages (in time order).
+    Only(Vec<MsgIdx>),
+}
+
+impl View {
+    pub fn len(&self) -> usize {
+        match self {
+            View::All(n) => *n as usize,
+            View::Only(v) => v.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The message at position `k`.
+    pub fn get(&self, k: usize) -> Option<MsgIdx> {
+        match self {
+            View::All(n) => (k < *n as usize).then_some(MsgIdx(k as u32)),
+            View::Only(v) => v.get(k).copied(),
+        }
+    }
+
+    pub fn iter(&self) -> ViewIter<'_> {
+        match self {
+            View::All(n) => ViewIter::All(0..*n),
+            View::Only(v) => ViewIter::Only(v.iter()),
+        }
+    }
+
+    /// Where message `m` is (`Ok`), or would be (`Err`), as `slice::binary_search`.
+    pub fn binary_search(&self, m: &MsgIdx) -> Result<usize, usize> {
+        match self {
+            View::All(n) if m.0 < *n => Ok(m.ix()),
+            View::All(n) => Err(*n as usize),
+            View::Only(v) => v.binary_search(m),
+        }
+    }
+
+    pub fn contains(&self, m: MsgIdx) -> bool {
+        self.binary_search(&m).is_ok()
+    }
+
+    /// How many messages of the view come before message `m`.
+    pub fn before(&self, m: MsgIdx) -> usize {
+        self.binary_search(&m).unwrap_or_else(|at| at)
+    }
+}
+
+/// The messages of a [`View`], in order.
+#[derive(Clone)]
+pub enum ViewIter<'a> {
+    All(std::ops::Range<u32>),
+    Only(std::slice::Iter<'a, MsgIdx>),
+}
+
+impl Iterator for ViewIter<'_> {
+    type Item = MsgIdx;
+
+    fn next(&mut self) -> Option<MsgIdx> {
+        match self {
+            ViewIter::All(r) => r.next().map(MsgIdx),
+            ViewIter::Only(it) => it.next().copied(),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match self {
+            ViewIter::All(r) => r.size_hint(),
+            ViewIter::Only(it) => it.size_hint(),
+        }
+    }
+
+    fn nth(&mut self, n: usize) -> Option<MsgIdx> {
+        match self {
+            ViewIter::All(r) => r.nth(n).map(MsgIdx),
+            ViewIter::Only(it) => it.nth(n).copied(),
+        }
+    }
+}
+
+impl DoubleEndedIterator for ViewIter<'_> {
+    fn next_back(&mut self) -> Option<MsgIdx> {
+        match self {
+            ViewIter::All(r) => r.next_back().map(MsgIdx),
+            ViewIter::Only(it) => it.next_back().copied(),
+        }
+    }
+}
+
+impl ExactSizeIterator for ViewIter<'_> {}
+
 /// The user's filters. Empty fields do not filter.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Filter {
@@ -99,7 +199,7 @@ fn insert_with_pair(store: &LogStore, set: &mut MsgSet, i: MsgIdx) {
 /// Apply a filter. `flagged` is the set of messages that are evidence of
 /// findings (of all rules, or of `filter.rules` when given); it is only
 /// consulted when the filter asks for it.
-pub fn apply(store: &LogStore, filter: &Filter, flagged: Option<&MsgSet>) -> Vec<MsgIdx> {
+pub fn apply(store: &LogStore, filter: &Filter, flagged: Option<&MsgSet>) -> View {
     let n = store.messages.len();
     let mut sets: Vec<MsgSet> = Vec::new();
     if !filter.actions.is_empty() {
@@ -162,9 +262,8 @@ pub fn apply(store: &LogStore, filter: &Filter, flagged: Option<&MsgSet>) -> Vec
         let at = store.msg(i).at;
         at != NO_TIME && filter.from.is_none_or(|f| at >= f) && filter.to.is_none_or(|t| at < t)
     };
-    match sets.split_first_mut() {
-        // every message: a list made at its length, not grown by doubling
-        None if filter.from.is_none() && filter.to.is_none() => store.all().collect(),
+    View::Only(match sets.split_first_mut() {
+        None if filter.from.is_none() && filter.to.is_none() => return View::All(n as u32),
         None => store.all().filter(|&i| in_window(i)).collect(),
         Some((first, rest)) => {
             for s in rest.iter() {
@@ -172,7 +271,7 @@ pub fn apply(store: &LogStore, filter: &Filter, flagged: Option<&MsgSet>) -> Vec
             }
             first.iter().filter(|&i| in_window(i)).collect()
         }
-    }
+    })
 }
 
 fn id_tag_set(store: &LogStore, tag: &str) -> MsgSet {
@@ -249,6 +348,39 @@ pub fn add_transaction(store: &LogStore, s: &mut MsgSet, t: TxIdx) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_view_of_everything_behaves_as_the_list_of_everything() {
+        for n in [0u32, 1, 7] {
+            let (all, list) = (View::All(n), View::Only((0..n).map(MsgIdx).collect()));
+            assert_eq!((all.len(), all.is_empty()), (list.len(), list.is_empty()));
+            assert_eq!(all.iter().collect::<Vec<_>>(), list.iter().collect::<Vec<_>>());
+            assert_eq!(all.iter().rev().collect::<Vec<_>>(), list.iter().rev().collect::<Vec<_>>());
+            assert_eq!(all.iter().skip(2).take(3).collect::<Vec<_>>(), list.iter().skip(2).take(3).collect::<Vec<_>>());
+            assert_eq!(all.iter().len(), n as usize);
+            for k in 0..n + 2 {
+                let m = MsgIdx(k);
+                assert_eq!(all.get(k as usize), list.get(k as usize));
+                assert_eq!(all.binary_search(&m), list.binary_search(&m));
+                assert_eq!((all.contains(m), all.before(m)), (list.contains(m), list.before(m)));
+            }
+        }
+        // a list with gaps
+        let some = View::Only(vec![MsgIdx(2), MsgIdx(5)]);
+        assert_eq!((some.before(MsgIdx(4)), some.before(MsgIdx(5)), some.contains(MsgIdx(4))), (1, 1, false));
+    }
+
+    #[test]
+    fn only_a_filter_that_narrows_makes_a_list() {
+        let s = crate::testutil::log(&[
+            r#"10:00:00 <- [2,"1","Heartbeat",{}]"#,
+            r#"10:00:01 -> [3,"1",{"currentTime":"2025-01-01T10:00:01Z"}]"#,
+            r#"10:00:05 <- [2,"2","Authorize",{"idTag":"T"}]"#,
+        ]);
+        assert_eq!(apply(&s, &Filter::default(), None), View::All(3));
+        let heartbeats = Filter { actions: vec!["Heartbeat".into()], ..Filter::default() };
+        assert_eq!(apply(&s, &heartbeats, None), View::Only(vec![MsgIdx(0), MsgIdx(1)]));
+    }
 
     #[test]
     fn msgset_basics() {

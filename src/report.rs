@@ -5,6 +5,7 @@ use crate::analysis::transactions::{summarize, TxSummary};
 use crate::analysis::{Finding, Line, Severity};
 use crate::ingest::frame::{Frame, MsgKind};
 use crate::ingest::timestamp::{format_rfc3339_ms, Millis};
+use crate::query::View;
 use crate::sanitize::inert;
 use crate::store::{LogStore, MsgIdx, NO_TIME};
 use crate::time::DisplayZone;
@@ -23,11 +24,11 @@ pub struct Summary {
 }
 
 impl Summary {
-    pub fn of(store: &LogStore, view: &[MsgIdx]) -> Summary {
+    pub fn of(store: &LogStore, view: &View) -> Summary {
         let mut stations: Vec<String> = Vec::new();
         // stations are interned: a flag per string says whether it was seen
         let mut seen = vec![false; store.strings.len()];
-        for &i in view {
+        for i in view.iter() {
             let s = store.msg(i).station;
             match seen.get_mut(s.0 as usize) {
                 Some(true) => continue,
@@ -39,7 +40,7 @@ impl Summary {
             }
         }
         stations.sort();
-        let times = view.iter().map(|&i| store.msg(i).at).filter(|&t| t != NO_TIME);
+        let times = view.iter().map(|i| store.msg(i).at).filter(|&t| t != NO_TIME);
         let (first, last) = times.fold((None, None), |(lo, hi): (Option<i64>, Option<i64>), t| {
             (Some(lo.map_or(t, |l| l.min(t))), Some(hi.map_or(t, |h| h.max(t))))
         });
@@ -47,7 +48,7 @@ impl Summary {
         let transactions = if all {
             store.transactions.len()
         } else {
-            store.transactions.iter().filter(|t| view.binary_search(&t.start).is_ok()).count()
+            store.transactions.iter().filter(|t| view.contains(t.start)).count()
         };
         Summary { messages: view.len(), unparsed: store.unparsed.len(), stations, transactions, first, last }
     }
@@ -67,7 +68,7 @@ fn time_json(t: Option<Millis>) -> Value {
 }
 
 /// `report --format json`.
-pub fn write_json(w: &mut dyn Write, store: &LogStore, view: &[MsgIdx], findings: &[Finding]) -> io::Result<()> {
+pub fn write_json(w: &mut dyn Write, store: &LogStore, view: &View, findings: &[Finding]) -> io::Result<()> {
     let s = Summary::of(store, view);
     // each finding and session is made into JSON only as it is written: a
     // big log's, all as JSON values at once, would take megabytes
@@ -146,11 +147,11 @@ impl<T, F: Fn(&T) -> Value> serde::Serialize for AsJsonArray<'_, T, F> {
 }
 
 /// The sessions whose StartTransaction is in view.
-fn in_view(store: &LogStore, view: &[MsgIdx], all: Vec<TxSummary>) -> Vec<TxSummary> {
+fn in_view(store: &LogStore, view: &View, all: Vec<TxSummary>) -> Vec<TxSummary> {
     if view.len() == store.messages.len() {
         return all;
     }
-    all.into_iter().filter(|t| view.binary_search(&t.start).is_ok()).collect()
+    all.into_iter().filter(|t| view.contains(t.start)).collect()
 }
 
 fn tx_lines(store: &LogStore, t: &TxSummary) -> Vec<Line> {
@@ -203,7 +204,7 @@ fn line_refs(store: &LogStore, lines: &[Line], max: usize) -> String {
 pub fn write_text(
     w: &mut dyn Write,
     store: &LogStore,
-    view: &[MsgIdx],
+    view: &View,
     findings: &[Finding],
     zone: DisplayZone,
 ) -> io::Result<()> {
@@ -274,7 +275,7 @@ pub fn write_text(
 pub fn write_markdown(
     w: &mut dyn Write,
     store: &LogStore,
-    view: &[MsgIdx],
+    view: &View,
     findings: &[Finding],
     zone: DisplayZone,
 ) -> io::Result<()> {
@@ -397,14 +398,14 @@ fn list_record(store: &LogStore, i: MsgIdx) -> Value {
 pub fn write_list(
     w: &mut dyn Write,
     store: &LogStore,
-    view: &[MsgIdx],
+    view: &View,
     format: crate::cli::Format,
     zone: DisplayZone,
 ) -> io::Result<()> {
     use crate::cli::Format;
     match format {
         Format::Jsonl => {
-            for &i in view {
+            for i in view.iter() {
                 serde_json::to_writer(&mut *w, &list_record(store, i))?;
                 writeln!(w)?;
             }
@@ -423,7 +424,7 @@ pub fn write_list(
                 "payload",
                 "pairLine",
             ])?;
-            for &i in view {
+            for i in view.iter() {
                 let r = list_record(store, i);
                 let text = |k: &str| match &r[k] {
                     Value::String(s) => s.clone(),
@@ -446,7 +447,7 @@ pub fn write_list(
             c.flush()?;
         }
         _ => {
-            for &i in view {
+            for i in view.iter() {
                 writeln!(w, "{}", list_line(store, i, zone))?;
             }
         }

@@ -14,7 +14,7 @@ use crate::analysis::{flagged_set, rules, Finding};
 use crate::cli::Config;
 use crate::ingest::frame::MsgKind;
 use crate::ingest::timestamp::Millis;
-use crate::query;
+use crate::query::{self, View};
 use crate::store::{LogStore, MsgIdx, NO_TIME};
 use crate::time::{parse_user_time, DisplayZone};
 use ratatui::layout::Rect;
@@ -69,7 +69,7 @@ pub struct App {
     pub index: FindingIndex,
     pub filters: FilterStack,
     /// The messages that pass the filters, in time order.
-    pub view: Vec<MsgIdx>,
+    pub view: View,
     /// Position in `view`.
     pub selected: usize,
     pub list_offset: usize,
@@ -125,7 +125,7 @@ impl App {
             findings,
             index,
             filters: FilterStack::from_filter(&filter),
-            view: Vec::new(),
+            view: View::Only(Vec::new()),
             selected: 0,
             list_offset: 0,
             detail_scroll: 0,
@@ -170,7 +170,7 @@ impl App {
     }
 
     pub fn selected_msg(&self) -> Option<MsgIdx> {
-        self.view.get(self.selected).copied()
+        self.view.get(self.selected)
     }
 
     pub fn is_hit(&self, i: MsgIdx) -> bool {
@@ -417,7 +417,7 @@ impl App {
         self.view = query::apply(&self.store, &filter, flagged.as_ref());
         self.empty_note = rules::no_messages_in_view(&self.store, &filter, &self.view);
         self.selected = match keep {
-            Some(m) => self.view.partition_point(|&i| i < m).min(self.view.len().saturating_sub(1)),
+            Some(m) => self.view.before(m).min(self.view.len().saturating_sub(1)),
             None => 0,
         };
         self.detail_scroll = 0;
@@ -430,7 +430,7 @@ impl App {
     }
 
     fn refresh_side(&mut self) {
-        let scope = self.scope_in_view.then_some(self.view.as_slice());
+        let scope = self.scope_in_view.then_some(&self.view);
         self.side_rows = side_rows(&self.findings, scope);
         self.side_selected = self.side_selected.min(self.side_rows.len().saturating_sub(1));
         self.side_offset = self.side_offset.min(self.side_selected);
@@ -517,13 +517,15 @@ impl App {
     fn step_flagged(&mut self, forward: bool) {
         let flagged = &self.index.flagged;
         let found = if forward {
-            self.view.iter().enumerate().skip(self.selected + 1).find(|(_, &m)| flagged.contains(m)).map(|(p, _)| p)
+            self.view.iter().enumerate().skip(self.selected + 1).find(|&(_, m)| flagged.contains(m)).map(|(p, _)| p)
         } else {
-            self.view[..self.selected.min(self.view.len())].iter().rposition(|&m| flagged.contains(m))
+            self.view.iter().take(self.selected).rposition(|m| flagged.contains(m))
         };
         match found {
             Some(p) => {
-                self.select_msg(self.view[p]);
+                if let Some(m) = self.view.get(p) {
+                    self.select_msg(m);
+                }
                 self.focus = Focus::List;
             }
             None => self.notify(if forward { "no later message with a finding" } else { "no earlier one" }, false),

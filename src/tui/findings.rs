@@ -2,7 +2,7 @@
 //! (grouped by severity and rule, with counts).
 
 use crate::analysis::{Finding, Severity};
-use crate::query::MsgSet;
+use crate::query::{MsgSet, View};
 use crate::store::{LogStore, MsgIdx};
 use std::collections::HashMap;
 
@@ -50,12 +50,12 @@ pub enum SideRow {
 }
 
 /// Is a finding shown in this view (some evidence in view, or no evidence at all)?
-pub fn in_view(f: &Finding, view: &[MsgIdx]) -> bool {
-    f.evidence.is_empty() || f.evidence.iter().any(|i| view.binary_search(i).is_ok())
+pub fn in_view(f: &Finding, view: &View) -> bool {
+    f.evidence.is_empty() || f.evidence.iter().any(|&i| view.contains(i))
 }
 
 /// The pane's rows: groups by severity (worst first), then rule; findings in time order.
-pub fn side_rows(findings: &[Finding], view: Option<&[MsgIdx]>) -> Vec<SideRow> {
+pub fn side_rows(findings: &[Finding], view: Option<&View>) -> Vec<SideRow> {
     let shown: Vec<usize> = (0..findings.len()).filter(|&i| view.is_none_or(|v| in_view(&findings[i], v))).collect();
     let mut groups: Vec<(Severity, &'static str, Vec<usize>)> = Vec::new();
     for i in shown {

@@ -3,6 +3,7 @@
 //! run loop drains between key presses.
 
 use crate::cli::Format;
+use crate::query::View;
 use crate::report;
 use crate::store::{LogStore, MsgIdx};
 use crate::time::DisplayZone;
@@ -41,7 +42,7 @@ pub fn text_matches(text: &str, terms: &[String]) -> bool {
 /// early when `current` no longer holds `generation` (a newer search began).
 pub fn spawn_search(
     store: Arc<LogStore>,
-    view: Vec<MsgIdx>,
+    view: View,
     terms: Vec<String>,
     generation: u64,
     current: Arc<AtomicU64>,
@@ -52,10 +53,12 @@ pub fn spawn_search(
         if view.is_empty() {
             let _ = tx.send(JobEvent::SearchHits { generation, hits: Vec::new(), scanned, done: true });
         }
-        for chunk in view.chunks(BATCH) {
+        let mut rest = view.iter();
+        while rest.len() > 0 {
             if current.load(Ordering::Relaxed) != generation {
                 return;
             }
+            let chunk: Vec<MsgIdx> = rest.by_ref().take(BATCH).collect();
             let hits: Vec<MsgIdx> =
                 chunk.iter().copied().filter(|&i| text_matches(&store.raw_text(i), &terms)).collect();
             scanned += chunk.len();
@@ -79,7 +82,7 @@ pub fn export_format(path: &std::path::Path) -> Option<Format> {
 /// Write `view` to `path` in a background thread (the same writer as `list`).
 pub fn spawn_export(
     store: Arc<LogStore>,
-    view: Vec<MsgIdx>,
+    view: View,
     path: PathBuf,
     format: Format,
     overwrite: bool,
@@ -94,7 +97,7 @@ pub fn spawn_export(
 
 fn write_export(
     store: &LogStore,
-    view: &[MsgIdx],
+    view: &View,
     path: &std::path::Path,
     format: Format,
     overwrite: bool,

@@ -120,7 +120,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     }
     let rows = inner.height as usize;
     let offset = scroll_to(app.list_offset, app.selected, rows);
-    for (r, &m) in app.view[offset.min(app.view.len())..].iter().take(rows).enumerate() {
+    for (r, m) in app.view.iter().skip(offset).take(rows).enumerate() {
         let y = inner.y + r as u16;
         buf.set_line(inner.x, y, &row(app, m, inner.width as usize), inner.width);
         if offset + r == app.selected {

@@ -104,7 +104,7 @@ fn action_picker_filters_like_list_does() {
     let want = query::apply(&app.store, &Filter { actions: vec!["Heartbeat".into()], ..Filter::default() }, None);
     assert_eq!(app.view, want);
     assert!(!app.view.is_empty());
-    assert!(app.view.iter().all(|&i| app.store.action_name(i) == "Heartbeat"));
+    assert!(app.view.iter().all(|i| app.store.action_name(i) == "Heartbeat"));
     app.apply(Action::ClearLast);
     assert_eq!(app.view.len(), app.store.messages.len());
     assert!(app.filters.is_empty());
@@ -130,7 +130,7 @@ fn station_idtag_and_clear_all() {
     typed(&mut app, "CP-0002");
     app.apply(Action::Accept);
     let cp2 = app.store.strings.find("CP-0002").expect("station");
-    assert!(app.view.iter().all(|&i| app.store.msg(i).station == cp2));
+    assert!(app.view.iter().all(|i| app.store.msg(i).station == cp2));
     app.apply(Action::PickIdTag);
     app.apply(Action::Accept);
     assert_eq!(app.filters.steps().len(), 2);
@@ -229,7 +229,7 @@ fn date_window_prompt() {
     app.apply(Action::Accept);
     assert!(matches!(app.overlay, Overlay::None));
     assert!(!app.view.is_empty());
-    assert!(app.view.iter().all(|&i| app.store.msg(i).at >= last - 2 * 3_600_000));
+    assert!(app.view.iter().all(|i| app.store.msg(i).at >= last - 2 * 3_600_000));
     assert!(app.view.len() < app.store.messages.len());
     app.apply(Action::ClearLast);
     assert_eq!(app.view.len(), app.store.messages.len());
@@ -271,7 +271,7 @@ fn transaction_of_the_selected_message() {
     app.apply(Action::FilterTransaction);
     let id = app.store.transactions[0].id;
     assert_eq!(app.filters.steps(), &[Step::Transaction(id)]);
-    assert!(app.view.contains(&start));
+    assert!(app.view.contains(start));
     // the same key again offers the picker
     app.apply(Action::FilterTransaction);
     assert!(matches!(app.overlay, Overlay::Picker(_)));

@@ -3,7 +3,7 @@
 //! window or filter, [`no_messages_in_view`] says the same about the view.
 
 use crate::analysis::{text, Context, Finding, Rule, Severity};
-use crate::query::Filter;
+use crate::query::{Filter, View};
 use crate::store::{Direction, LogStore, MsgIdx};
 
 pub struct NoMessages;
@@ -51,7 +51,7 @@ impl Rule for NoMessages {
 
 /// When the filtered view is empty: no message from the chosen station in
 /// the chosen window.
-pub fn no_messages_in_view(store: &LogStore, filter: &Filter, view: &[MsgIdx]) -> Option<Finding> {
+pub fn no_messages_in_view(store: &LogStore, filter: &Filter, view: &View) -> Option<Finding> {
     let windowed = filter.from.is_some() || filter.to.is_some();
     let station_only =
         Filter { station: filter.station.clone(), from: filter.from, to: filter.to, ..Filter::default() };
