@@ -919,6 +919,8 @@ fn read_csv_piece(
 ) -> (Batch, u64) {
     let mut out = Batch::with_room(ROW_CHUNK);
     let (mut unquoted, mut fields) = (Vec::new(), Vec::new());
+    // the cells of a record, in a list whose room serves record after record
+    let mut spare_cells: Vec<&str> = Vec::new();
     let mut skip = piece.skip;
     let (mut line, mut start) = (1, 0);
     let last = (ends.last().copied().unwrap_or(0) < bytes.len()).then_some(bytes.len());
@@ -931,24 +933,31 @@ fn read_csv_piece(
                 skip -= 1;
             } else {
                 let span = |&(a, b): &(u32, u32)| a as usize..b as usize;
-                let text: Option<Vec<&str>> =
-                    fields.iter().map(|f| std::str::from_utf8(&unquoted[span(f)]).ok()).collect();
-                match text {
-                    Some(cells) => read_csv_row(&mut out, line as u32, at, len, &cells, layout, tz),
-                    None => {
-                        lossy.store(true, std::sync::atomic::Ordering::Relaxed);
-                        let owned: Vec<String> =
-                            fields.iter().map(|f| String::from_utf8_lossy(&unquoted[span(f)]).into_owned()).collect();
-                        let cells: Vec<&str> = owned.iter().map(String::as_str).collect();
-                        read_csv_row(&mut out, line as u32, at, len, &cells, layout, tz);
-                    }
+                let mut cells = emptied(std::mem::take(&mut spare_cells));
+                cells.extend(fields.iter().map_while(|f| std::str::from_utf8(&unquoted[span(f)]).ok()));
+                if cells.len() == fields.len() {
+                    read_csv_row(&mut out, line as u32, at, len, &cells, layout, tz);
+                } else {
+                    lossy.store(true, std::sync::atomic::Ordering::Relaxed);
+                    let owned: Vec<String> =
+                        fields.iter().map(|f| String::from_utf8_lossy(&unquoted[span(f)]).into_owned()).collect();
+                    let cells: Vec<&str> = owned.iter().map(String::as_str).collect();
+                    read_csv_row(&mut out, line as u32, at, len, &cells, layout, tz);
                 }
+                spare_cells = emptied(cells);
             }
         }
         line += memchr::memchr_iter(b'\n', record).count() as u64;
         start = end;
     }
     (out, line - 1)
+}
+
+/// `v` emptied, its room kept, for borrows that live elsewhere (the cells
+/// of the next record). Collecting in place reuses the allocation.
+fn emptied<'b>(mut v: Vec<&str>) -> Vec<&'b str> {
+    v.clear();
+    v.into_iter().map(|_| "").collect()
 }
 
 /// Split one record into its fields as the csv crate does (quotes open a
