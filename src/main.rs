@@ -9,9 +9,6 @@ use ocpplens::{query, report};
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
