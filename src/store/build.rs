@@ -53,7 +53,6 @@ pub struct StoreBuilder {
     readings: Vec<MeterReading>,
     unparsed: Vec<Unparsed>,
     strings: Interner,
-    hints: Vec<DirHint>,
     /// The messages' uniqueIds, until pairing and the search for reused ids are done.
     uids: Vec<Uid>,
     violations: Vec<(u32, Violation)>,
@@ -88,7 +87,6 @@ impl StoreBuilder {
             readings: Vec::new(),
             unparsed: Vec::new(),
             strings: Interner::default(),
-            hints: Vec::new(),
             uids: Vec::new(),
             violations: Vec::new(),
             deviations: Vec::new(),
@@ -105,7 +103,6 @@ impl StoreBuilder {
     pub fn reserve(&mut self, records: usize) {
         let records = records.min(MAX_RESERVE);
         let _ = self.messages.try_reserve(records);
-        let _ = self.hints.try_reserve(records);
         let _ = self.uids.try_reserve(records);
         // about half the messages carry facts, fewer carry meter readings
         let _ = self.facts.try_reserve(records / 2 + records / 8);
@@ -179,10 +176,10 @@ impl StoreBuilder {
             dir: Direction::Unknown,
             station,
             action,
-            pair: MsgIdx::NONE,
+            // until directions are resolved, the pair slot holds the direction hint
+            pair: hint_slot(r.dir),
             facts: facts_slot,
         });
-        self.hints.push(r.dir);
         self.uids.push(unique_id);
         if r.repaired {
             self.deviations.push((idx, "typographic quotes or invisible characters repaired".to_string()));
@@ -233,7 +230,6 @@ impl StoreBuilder {
         }
         self.resolve_directions();
         // each list is let go as soon as it has served
-        self.hints = Vec::new();
         self.pair();
         let uid_reuses = uid_reuses(&self.messages, &self.uids);
         self.uids = Vec::new();
@@ -326,7 +322,6 @@ impl StoreBuilder {
             new_pos[old as usize] = new as u32;
         }
         permute(&mut self.messages, &new_pos);
-        permute(&mut self.hints, &new_pos);
         permute(&mut self.uids, &new_pos);
         for (i, _) in &mut self.violations {
             *i = new_pos[*i as usize];
@@ -349,21 +344,23 @@ impl StoreBuilder {
         let files = self.files.len().max(1 + self.messages.iter().map(|m| m.file as usize).max().unwrap_or(0));
         let mut logger_is_station = vec![0i64; files];
         let mut origins = Origins::new(&self.strings);
-        for (m, h) in self.messages.iter().zip(&self.hints) {
+        for m in &self.messages {
             if m.kind != MsgKind::Call {
                 continue;
             }
-            let vote = match (origins.of(m.action), h) {
+            let vote = match (origins.of(m.action), slot_hint(m.pair)) {
                 (Some(Origin::Station), DirHint::Out) | (Some(Origin::CentralSystem), DirHint::In) => 1,
                 (Some(Origin::Station), DirHint::In) | (Some(Origin::CentralSystem), DirHint::Out) => -1,
                 _ => 0,
             };
             logger_is_station[m.file as usize] += vote;
         }
-        for (m, h) in self.messages.iter_mut().zip(&self.hints) {
+        for m in &mut self.messages {
             let station_wrote = logger_is_station[m.file as usize] > 0;
-            m.dir = match h {
-                DirHint::Abs(d) => *d,
+            let hint = slot_hint(m.pair);
+            m.pair = MsgIdx::NONE;
+            m.dir = match hint {
+                DirHint::Abs(d) => d,
                 DirHint::In if station_wrote => Direction::CsToCp,
                 DirHint::In => Direction::CpToCs,
                 DirHint::Out if station_wrote => Direction::CpToCs,
@@ -384,9 +381,11 @@ impl StoreBuilder {
     fn pair(&mut self) {
         const END: u32 = u32::MAX;
         let msgs = &mut self.messages;
-        // the open requests of a key: the latest, and through `older` the ones before it
+        // the open requests of a key: the latest, and through `older` the
+        // ones before it. An open request's pair slot holds its `older` link
+        // (no list of links beside the messages); pairing sets it for good.
         let mut latest: FnvMap<(Sym, Uid), u32> = FnvMap::default();
-        let mut older: Vec<u32> = vec![END; msgs.len()];
+        let older = |msgs: &[Message], c: u32| msgs[c as usize].pair.0;
         let mut early: FnvMap<(Sym, Uid), Vec<u32>> = FnvMap::default();
         let compatible = |a: Direction, b: Direction| a == Direction::Unknown || b == Direction::Unknown || a != b;
         for i in 0..msgs.len() {
@@ -407,7 +406,7 @@ impl StoreBuilder {
                         continue;
                     }
                 }
-                older[i] = latest.insert(key, i as u32).unwrap_or(END);
+                msgs[i].pair = MsgIdx(latest.insert(key, i as u32).unwrap_or(END));
                 continue;
             }
             // exports sometimes label directions wrongly: with no request
@@ -423,10 +422,10 @@ impl StoreBuilder {
                     (call, newer) = (c, after);
                     break;
                 }
-                (after, c) = (c, older[c as usize]);
+                (after, c) = (c, older(msgs, c));
             }
             // answered requests leave the list, so it holds only open ones
-            let rest = older[call as usize];
+            let rest = older(msgs, call);
             match (newer, rest) {
                 (END, END) => {
                     latest.remove(&key);
@@ -434,9 +433,18 @@ impl StoreBuilder {
                 (END, _) => {
                     latest.insert(key, rest);
                 }
-                _ => older[newer as usize] = rest,
+                _ => msgs[newer as usize].pair = MsgIdx(rest),
             }
             link(msgs, call, i as u32);
+        }
+        // the requests left open have no pair
+        for (_, head) in latest {
+            let mut c = head;
+            while c != END {
+                let next = older(msgs, c);
+                msgs[c as usize].pair = MsgIdx::NONE;
+                c = next;
+            }
         }
         // answers' action and direction come from their request
         for i in 0..msgs.len() {
@@ -517,6 +525,29 @@ impl SeenTwice {
     fn maybe_twice(&self, key: u64) -> bool {
         let (w, bit) = self.slot(key);
         self.words[w][1] & bit != 0
+    }
+}
+
+/// A direction hint as a message's pair slot holds it while the store is
+/// built (no list of hints beside the messages).
+fn hint_slot(hint: DirHint) -> MsgIdx {
+    MsgIdx(match hint {
+        DirHint::None => 0,
+        DirHint::In => 1,
+        DirHint::Out => 2,
+        DirHint::Abs(d) => 3 + d as u32,
+    })
+}
+
+/// The direction hint [`hint_slot`] put in a pair slot.
+fn slot_hint(slot: MsgIdx) -> DirHint {
+    match slot.0 {
+        1 => DirHint::In,
+        2 => DirHint::Out,
+        3 => DirHint::Abs(Direction::Unknown),
+        4 => DirHint::Abs(Direction::CpToCs),
+        5 => DirHint::Abs(Direction::CsToCp),
+        _ => DirHint::None,
     }
 }
 
@@ -827,6 +858,39 @@ mod tests {
         }
         // every list is exactly as long as it needs to be
         assert!(s.index.by_action.values().chain(s.index.by_station.values()).all(|l| l.capacity() == l.len()));
+    }
+
+    #[test]
+    fn a_direction_hint_comes_back_from_its_pair_slot() {
+        use super::{hint_slot, slot_hint};
+        use crate::ingest::hints::DirHint;
+        use crate::store::Direction;
+        let hints = [
+            DirHint::None,
+            DirHint::In,
+            DirHint::Out,
+            DirHint::Abs(Direction::Unknown),
+            DirHint::Abs(Direction::CpToCs),
+            DirHint::Abs(Direction::CsToCp),
+        ];
+        for h in hints {
+            assert_eq!(slot_hint(hint_slot(h)), h);
+        }
+    }
+
+    #[test]
+    fn requests_left_open_have_no_pair() {
+        // two open requests of one key (the second a resend), one of
+        // another, and an answered one between them
+        let s = crate::testutil::log(&[
+            r#"10:00:00 <- [2,"7","Heartbeat",{}]"#,
+            r#"10:00:01 <- [2,"8","Heartbeat",{}]"#,
+            r#"10:00:02 <- [2,"9","Heartbeat",{}]"#,
+            r#"10:00:03 -> [3,"9",{"currentTime":"2025-01-01T10:00:03Z"}]"#,
+            r#"10:00:04 <- [2,"7","Heartbeat",{}]"#,
+        ]);
+        let pairs: Vec<Option<u32>> = s.all().map(|i| s.msg(i).pair.opt().map(|p| p.0)).collect();
+        assert_eq!(pairs, vec![None, None, Some(3), Some(2), None]);
     }
 
     #[test]
