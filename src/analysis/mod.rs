@@ -69,10 +69,12 @@ pub struct Finding {
 impl Finding {
     /// The uniqueIds of the evidence, a request/answer pair's shared id once.
     pub fn unique_ids(&self, store: &LogStore) -> Vec<String> {
+        // a finding may have thousands of messages as evidence: ids seen are looked up, not searched
+        let mut seen = std::collections::HashSet::new();
         let mut ids: Vec<String> = Vec::new();
         for &i in &self.evidence {
             let id = store.unique_id(i);
-            if !ids.contains(&id) {
+            if seen.insert(id.clone()) {
                 ids.push(id);
             }
         }
