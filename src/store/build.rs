@@ -229,9 +229,9 @@ impl StoreBuilder {
             self.apply_order(&order);
         }
         self.resolve_directions();
-        // each list is let go as soon as it has served
         self.pair();
         let uid_reuses = uid_reuses(&self.messages, &self.uids);
+        // let go of the uniqueIds (8 bytes a message) as soon as they have served
         self.uids = Vec::new();
         // an answer validated on arrival whose final request has another action (or none) loses that verdict
         let stale: std::collections::HashSet<u32> = self
