@@ -1,11 +1,12 @@
 //! `unknown-transaction`: MeterValues or StopTransaction naming a
 //! transactionId that no StartTransaction answer in the log assigned.
 
-use super::about;
+use super::{about, calls};
 use crate::analysis::{text, Context, Finding, Rule, Severity};
 use crate::ingest::frame::MsgKind;
 use crate::query::MsgSet;
-use crate::store::{LogStore, MsgIdx, NO_INT};
+use crate::store::intern::FnvMap;
+use crate::store::{LogStore, MsgIdx, Sym, NO_INT};
 
 pub struct UnknownTransaction;
 
@@ -31,6 +32,14 @@ impl Rule for UnknownTransaction {
     fn check(&self, ctx: &Context, out: &mut Vec<Finding>) {
         let store = ctx.store;
         let attached = attached(store);
+        // the first StartTransaction request on each (station, connector), looked up per request
+        let mut first_start: FnvMap<(Sym, i64), MsgIdx> = FnvMap::default();
+        for i in calls(ctx, "StartTransaction") {
+            let connector = store.facts(i).connector;
+            if connector != NO_INT {
+                first_start.entry((store.msg(i).station, connector)).or_insert(i);
+            }
+        }
         let meter_values = store.strings.find("MeterValues");
         let stop_transaction = store.strings.find("StopTransaction");
         // one pass over all messages: MeterValues are a large share of the
@@ -55,9 +64,8 @@ impl Rule for UnknownTransaction {
             // the connector's first sighting precedes any start on it: the session began before the log
             let connector = if action == "MeterValues" { f.connector } else { NO_INT };
             let before_window = connector != NO_INT
-                && store.index.by_connector.get(&(m.station, connector)).is_some_and(|list| {
-                    !list.iter().take_while(|&&j| j <= i).any(|&j| store.is_call_of(j, "StartTransaction"))
-                });
+                && store.index.by_connector.contains_key(&(m.station, connector))
+                && first_start.get(&(m.station, connector)).is_none_or(|&start| start > i);
             let w = text::unknown_transaction(action, tx_id, before_window);
             let mut finding = about(store, self.id(), Severity::Warning, i, w);
             finding.transaction = Some(tx_id);
