@@ -102,7 +102,10 @@ fn summarize_one(store: &LogStore, start: MsgIdx, tx: Option<TxIdx>) -> TxSummar
             .index
             .by_connector
             .get(&(tx.station, tx.connector))
-            .is_some_and(|l| l.iter().any(|&j| j > start && store.is_call_of(j, "StartTransaction")));
+            // (the list is in time order: the next start, when there is one, comes soon after this one)
+            .is_some_and(|l| {
+                l[l.partition_point(|&j| j <= start)..].iter().any(|&j| store.is_call_of(j, "StartTransaction"))
+            });
         s.outcome = if refused {
             Outcome::FailedToStart
         } else if later_start {

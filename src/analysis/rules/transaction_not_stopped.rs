@@ -9,18 +9,23 @@ pub struct TransactionNotStopped;
 
 /// Why we are sure (or not) that the stop was lost.
 fn reason(store: &LogStore, tx: &Transaction) -> &'static str {
-    let later = |i: &&MsgIdx| **i > tx.start;
-    let on_connector = store.index.by_connector.get(&(tx.station, tx.connector)).map_or(&[][..], |v| v.as_slice());
-    if on_connector.iter().filter(later).any(|&i| store.is_call_of(i, "StartTransaction")) {
+    // the messages of a (time-ordered) list after the start: only those are looked at,
+    // and the next start on the connector, when there is one, comes soon after it
+    fn after(list: Option<&Vec<MsgIdx>>, start: MsgIdx) -> &[MsgIdx] {
+        let list = list.map_or(&[][..], |v| v.as_slice());
+        &list[list.partition_point(|&i| i <= start)..]
+    }
+    let later = |list| after(list, tx.start);
+    let on_connector = later(store.index.by_connector.get(&(tx.station, tx.connector)));
+    if on_connector.iter().any(|&i| store.is_call_of(i, "StartTransaction")) {
         return "next-start";
     }
-    let station = store.index.by_station.get(&tx.station).map_or(&[][..], |v| v.as_slice());
-    if station.iter().filter(later).any(|&i| store.is_call_of(i, "BootNotification")) {
+    let station = later(store.index.by_station.get(&tx.station));
+    if station.iter().any(|&i| store.is_call_of(i, "BootNotification")) {
         return "reboot";
     }
     let available = on_connector
         .iter()
-        .filter(later)
         .any(|&i| store.is_call_of(i, "StatusNotification") && store.str(store.facts(i).status) == "Available");
     if available {
         "available"
