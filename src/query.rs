@@ -262,16 +262,16 @@ pub fn apply(store: &LogStore, filter: &Filter, flagged: Option<&MsgSet>) -> Vie
         let at = store.msg(i).at;
         at != NO_TIME && filter.from.is_none_or(|f| at >= f) && filter.to.is_none_or(|t| at < t)
     };
-    View::Only(match sets.split_first_mut() {
-        None if filter.from.is_none() && filter.to.is_none() => return View::All(n as u32),
-        None => store.all().filter(|&i| in_window(i)).collect(),
+    match sets.split_first_mut() {
+        None if filter.from.is_none() && filter.to.is_none() => View::All(n as u32),
+        None => View::Only(store.all().filter(|&i| in_window(i)).collect()),
         Some((first, rest)) => {
             for s in rest.iter() {
                 first.and(s);
             }
-            first.iter().filter(|&i| in_window(i)).collect()
+            View::Only(first.iter().filter(|&i| in_window(i)).collect())
         }
-    })
+    }
 }
 
 fn id_tag_set(store: &LogStore, tag: &str) -> MsgSet {

@@ -30,13 +30,12 @@ impl Summary {
         let mut seen = vec![false; store.strings.len()];
         for i in view.iter() {
             let s = store.msg(i).station;
-            match seen.get_mut(s.0 as usize) {
-                Some(true) => continue,
-                Some(flag) => *flag = true,
-                None => {}
-            }
-            if !store.str(s).is_empty() && !stations.iter().any(|t| t == store.str(s)) {
-                stations.push(store.str(s).to_string());
+            let Some(flag) = seen.get_mut(s.0 as usize) else { continue };
+            if !*flag {
+                *flag = true;
+                if !store.str(s).is_empty() {
+                    stations.push(store.str(s).to_string());
+                }
             }
         }
         stations.sort();

@@ -750,25 +750,21 @@ fn read_csv(
         if bounds.last() != Some(&cut) {
             bounds.push(cut);
         }
+        let record_at = |offset: usize| ends.partition_point(|&e| e <= offset);
+        let mut pieces: Vec<Piece> = bounds
+            .windows(2)
+            .map(|w| Piece { start: w[0], end: w[1], ends: record_at(w[0])..record_at(w[1]), skip: 0 })
+            .collect();
         // the records each piece skips (the preamble and header come first)
-        let mut pieces: Vec<Piece> = bounds.windows(2).map(|w| Piece { start: w[0], end: w[1], skip: 0 }).collect();
         for p in &mut pieces {
-            let records = ends.partition_point(|&e| e <= p.end) - ends.partition_point(|&e| e <= p.start);
-            p.skip = skip.min(if p.end == cut && eof { usize::MAX } else { records });
+            p.skip = skip.min(if p.end == cut && eof { usize::MAX } else { p.ends.len() });
             skip -= p.skip;
         }
         // read with lines counted from each piece's start, then numbered from the file's
         let mut read: Vec<(Batch, u64)> = Vec::new();
         pieces
             .par_iter()
-            .map(|p| {
-                let ends: Vec<usize> = ends
-                    [ends.partition_point(|&e| e <= p.start)..ends.partition_point(|&e| e <= p.end)]
-                    .iter()
-                    .map(|e| e - p.start)
-                    .collect();
-                read_csv_piece(&buf[p.start..p.end], buf_start + p.start as u64, &ends, p, layout, tz, &lossy)
-            })
+            .map(|p| read_csv_piece(&buf, buf_start, &ends[p.ends.clone()], p, layout, tz, &lossy))
             .collect_into_vec(&mut read);
         let read: Vec<Batch> = read
             .into_iter()
@@ -789,12 +785,14 @@ fn read_csv(
     Ok((rows, layout.preamble, lossy.into_inner()))
 }
 
-/// A run of whole CSV records in the buffer, and how many of its first
-/// records are preamble or header.
-#[derive(Clone, Copy)]
+/// A run of whole CSV records in the buffer (bytes `start..end`, the
+/// records ending at `ends` of the block's record ends), and how many of its
+/// first records are preamble or header.
+#[derive(Clone)]
 struct Piece {
     start: usize,
     end: usize,
+    ends: std::ops::Range<usize>,
     skip: usize,
 }
 
@@ -904,13 +902,13 @@ fn trimmed_len(n: u64) -> u32 {
 /// CSV records handled by one task of the parallel pass.
 const ROW_CHUNK: usize = 512;
 
-/// Read the records of one piece: `bytes` at file offset `offset`, whose
-/// records end at `ends` (offsets in `bytes`); at the end of the input the
-/// last record may end with the bytes instead. Lines are numbered from 1 at
-/// the piece's start; returns the records and the piece's line endings.
+/// Read the records of one piece of `buf` (at file offset `buf_start`),
+/// which end at `ends` (offsets in `buf`); at the end of the input the last
+/// record may end with the piece instead. Lines are numbered from 1 at the
+/// piece's start; returns the records and the piece's line endings.
 fn read_csv_piece(
-    bytes: &[u8],
-    offset: u64,
+    buf: &[u8],
+    buf_start: u64,
     ends: &[usize],
     piece: &Piece,
     layout: &CsvLayout,
@@ -922,12 +920,12 @@ fn read_csv_piece(
     // the cells of a record, in a list whose room serves record after record
     let mut spare_cells: Vec<&str> = Vec::new();
     let mut skip = piece.skip;
-    let (mut line, mut start) = (1, 0);
-    let last = (ends.last().copied().unwrap_or(0) < bytes.len()).then_some(bytes.len());
+    let (mut line, mut start) = (1, piece.start);
+    let last = (ends.last().copied().unwrap_or(piece.start) < piece.end).then_some(piece.end);
     for end in ends.iter().copied().chain(last) {
-        let record = &bytes[start..end];
+        let record = &buf[start..end];
         // a record's line and span start where the one before it ended, blank lines and all
-        let (at, len) = (offset + start as u64, trimmed_len((end - start) as u64));
+        let (at, len) = (buf_start + start as u64, trimmed_len((end - start) as u64));
         if split_record(record, layout.delimiter, &mut unquoted, &mut fields) {
             if skip > 0 {
                 skip -= 1;

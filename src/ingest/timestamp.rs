@@ -574,6 +574,7 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 mod tests {
     use super::*;
     use chrono::NaiveDate;
+    use chrono_tz::{America::New_York, Asia::Kolkata, Europe::Zurich, UTC};
     use proptest::prelude::*;
 
     proptest! {
@@ -588,7 +589,6 @@ mod tests {
             }
         }
     }
-    use chrono_tz::{America::New_York, Asia::Kolkata, Europe::Zurich, UTC};
 
     /// Milliseconds of an RFC 3339 UTC text, via chrono (an independent reference).
     fn utc(s: &str) -> Millis {

@@ -116,6 +116,38 @@ impl StoreBuilder {
         }
     }
 
+    /// Keep the facts of a record that has some; returns the message's `facts` slot.
+    fn push_facts(&mut self, b: &Batch, r: &Rec) -> u32 {
+        let texts = FACT_SLOTS.map(|slot| self.text(b, r, slot));
+        let no_texts = texts.iter().all(|s| s.is_none());
+        let time_only = r.connector == NO_INT && r.transaction == NO_INT && r.value == NO_INT;
+        if no_texts && time_only && r.time != NO_TIME && b.readings(r).is_empty() {
+            self.fact_times.push(r.time);
+            return (self.fact_times.len() - 1) as u32 | TIME_ONLY;
+        }
+        let texts = if no_texts {
+            0
+        } else {
+            let next = self.fact_texts.len() as u32;
+            let slot = *self.fact_text_slots.entry(texts).or_insert(next);
+            if slot == next {
+                self.fact_texts.push(texts);
+            }
+            slot
+        };
+        let start = self.readings.len() as u32;
+        self.readings.extend_from_slice(b.readings(r));
+        self.facts.push(StoredFacts {
+            texts,
+            readings: start,
+            connector: r.connector,
+            transaction: r.transaction,
+            value: r.value,
+            time: r.time,
+        });
+        (self.facts.len() - 1) as u32
+    }
+
     /// Take one record read from file number `file`.
     pub fn push(&mut self, file: u16, b: &Batch, r: &Rec) {
         let at = r.at;
@@ -125,37 +157,7 @@ impl StoreBuilder {
             return;
         };
         let idx = self.messages.len() as u32;
-        let time_only = r.time != NO_TIME && r.connector == NO_INT && r.transaction == NO_INT && r.value == NO_INT;
-        let facts_slot = if r.no_facts {
-            0
-        } else if time_only && b.readings(r).is_empty() && FACT_SLOTS.iter().all(|&slot| b.text(r, slot).is_none()) {
-            self.fact_times.push(r.time);
-            (self.fact_times.len() - 1) as u32 | TIME_ONLY
-        } else {
-            let start = self.readings.len() as u32;
-            self.readings.extend_from_slice(b.readings(r));
-            let texts = FACT_SLOTS.map(|slot| self.text(b, r, slot));
-            let texts = if texts.iter().all(|s| s.is_none()) {
-                0
-            } else {
-                let next = self.fact_texts.len() as u32;
-                let slot = *self.fact_text_slots.entry(texts).or_insert(next);
-                if slot == next {
-                    self.fact_texts.push(texts);
-                }
-                slot
-            };
-            let facts = StoredFacts {
-                texts,
-                readings: start,
-                connector: r.connector,
-                transaction: r.transaction,
-                value: r.value,
-                time: r.time,
-            };
-            self.facts.push(facts);
-            (self.facts.len() - 1) as u32
-        };
+        let facts_slot = if r.no_facts { 0 } else { self.push_facts(b, r) };
         let station = self.strings.intern(b.text(r, Slot::Station).unwrap_or(""));
         let unique_id = r.uid;
         let mut action = self.text(b, r, Slot::Action);

@@ -215,8 +215,9 @@ pub const TIME_ONLY: u32 = 1 << 31;
 pub type FactTexts = [Sym; 8];
 
 /// [`Facts`] as kept, 40 bytes instead of 72: most payloads with facts name
-/// no text at all (MeterValues, for one), so the eight text slots
-/// live in [`LogStore::fact_texts`], shared by all payloads without any.
+/// no text at all (MeterValues, for one) or the same few (Available,
+/// NoError), so the eight text slots live in [`LogStore::fact_texts`], each
+/// distinct set once.
 #[derive(Clone, Copy, Debug)]
 pub struct StoredFacts {
     /// Index into [`LogStore::fact_texts`]; 0 is "no text at all".
@@ -528,14 +529,10 @@ mod tests {
 
     #[test]
     fn a_payload_that_gives_only_a_time_keeps_it_apart() {
-        use std::io::Write;
         let log = "2025-01-01 10:00:00.000 [CP1] <- [2,\"a\",\"Heartbeat\",{}]\n\
                    2025-01-01 10:00:00.100 [CP1] -> [3,\"a\",{\"currentTime\":\"2025-01-01T10:00:00.100Z\"}]\n\
                    2025-01-01 10:00:01.000 [CP1] <- [2,\"b\",\"MeterValues\",{\"connectorId\":1,\"meterValue\":[{\"timestamp\":\"2025-01-01T10:00:01Z\",\"sampledValue\":[{\"value\":\"5\"}]}]}]\n";
-        let mut f = tempfile::Builder::new().suffix(".log").tempfile().unwrap();
-        f.write_all(log.as_bytes()).unwrap();
-        let name = f.path().to_string_lossy().into_owned();
-        let s = crate::ingest::load(&[name], crate::ingest::LoadOptions::default(), &|_, _| {}).unwrap();
+        let s = crate::testutil::load_text(log);
         let (answer, meter) = (MsgIdx(1), MsgIdx(2));
         assert_ne!(s.msg(answer).facts & TIME_ONLY, 0);
         assert_eq!(s.fact_times.len(), 1);

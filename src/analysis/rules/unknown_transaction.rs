@@ -63,9 +63,8 @@ impl Rule for UnknownTransaction {
             }
             // the connector's first sighting precedes any start on it: the session began before the log
             let connector = if action == "MeterValues" { f.connector } else { NO_INT };
-            let before_window = connector != NO_INT
-                && store.index.by_connector.contains_key(&(m.station, connector))
-                && first_start.get(&(m.station, connector)).is_none_or(|&start| start > i);
+            let before_window =
+                connector != NO_INT && first_start.get(&(m.station, connector)).is_none_or(|&start| start > i);
             let w = text::unknown_transaction(action, tx_id, before_window);
             let mut finding = about(store, self.id(), Severity::Warning, i, w);
             finding.transaction = Some(tx_id);
