@@ -91,6 +91,25 @@ mod tests {
     }
 
     #[test]
+    fn says_the_session_began_before_the_log_when_no_start_on_its_connector_came_first() {
+        let s = log(&[
+            // connector 2: its unknown MeterValues come before any start on it (one follows later)
+            r#"10:00:00 <- [2,"m2","MeterValues",{"connectorId":2,"transactionId":41,"meterValue":[{"timestamp":"2025-01-01T10:00:00Z","sampledValue":[{"value":"5"}]}]}]"#,
+            r#"10:01:00 <- [2,"s1","StartTransaction",{"connectorId":1,"idTag":"T","meterStart":0,"timestamp":"2025-01-01T10:01:00Z"}]"#,
+            r#"10:01:01 -> [3,"s1",{"transactionId":9,"idTagInfo":{"status":"Accepted"}}]"#,
+            // connector 1: a start came first, so the unknown id has other explanations
+            r#"10:05:00 <- [2,"m1","MeterValues",{"connectorId":1,"transactionId":77,"meterValue":[{"timestamp":"2025-01-01T10:05:00Z","sampledValue":[{"value":"5"}]}]}]"#,
+            r#"10:06:00 <- [2,"s2","StartTransaction",{"connectorId":2,"idTag":"U","meterStart":0,"timestamp":"2025-01-01T10:06:00Z"}]"#,
+            r#"10:06:01 -> [3,"s2",{"transactionId":10,"idTagInfo":{"status":"Accepted"}}]"#,
+            r#"10:07:00 <- [2,"m3","MeterValues",{"connectorId":2,"transactionId":42,"meterValue":[{"timestamp":"2025-01-01T10:07:00Z","sampledValue":[{"value":"5"}]}]}]"#,
+        ]);
+        let f = findings(&s, "unknown-transaction");
+        assert_eq!(ids(&s, &f), vec![vec!["m2"], vec!["m1"], vec!["m3"]]);
+        let began_before = |k: usize| f[k].explanation.contains("probably started before");
+        assert_eq!((began_before(0), began_before(1), began_before(2)), (true, false, false));
+    }
+
+    #[test]
     fn near_miss_known_or_absent_ids() {
         let s = log(&[
             r#"10:00:00 <- [2,"s1","StartTransaction",{"connectorId":1,"idTag":"T","meterStart":0,"timestamp":"2025-01-01T10:00:00Z"}]"#,
