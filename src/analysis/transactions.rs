@@ -169,4 +169,19 @@ mod tests {
         assert_eq!(t[1].id, None);
         assert_eq!(t[2].stop_reason.as_deref(), Some("PowerLoss"));
     }
+
+    #[test]
+    fn an_unstopped_session_is_interrupted_only_by_a_later_start_on_its_connector() {
+        let s = log(&[
+            r#"10:00:00 <- [2,"s1","StartTransaction",{"connectorId":1,"idTag":"T1","meterStart":0,"timestamp":"2025-01-01T10:00:00Z"}]"#,
+            r#"10:00:01 -> [3,"s1",{"transactionId":9,"idTagInfo":{"status":"Accepted"}}]"#,
+            r#"11:00:00 <- [2,"s2","StartTransaction",{"connectorId":1,"idTag":"T2","meterStart":0,"timestamp":"2025-01-01T11:00:00Z"}]"#,
+            r#"11:00:01 -> [3,"s2",{"transactionId":10,"idTagInfo":{"status":"Accepted"}}]"#,
+            r#"12:00:00 <- [2,"s3","StartTransaction",{"connectorId":2,"idTag":"T3","meterStart":0,"timestamp":"2025-01-01T12:00:00Z"}]"#,
+            r#"12:00:01 -> [3,"s3",{"transactionId":11,"idTagInfo":{"status":"Accepted"}}]"#,
+        ]);
+        let outcomes: Vec<&str> = summarize(&s).iter().map(|x| x.outcome.name()).collect();
+        // s2 follows s1 on connector 1; nothing follows s2 there, and s3 is alone on connector 2
+        assert_eq!(outcomes, vec!["interrupted", "still open", "still open"]);
+    }
 }

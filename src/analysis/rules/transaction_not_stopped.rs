@@ -76,6 +76,29 @@ mod tests {
     }
 
     #[test]
+    fn the_reason_comes_from_what_followed_the_start_only() {
+        const BOOT: &str = r#"<- [2,"b1","BootNotification",{"chargePointVendor":"v","chargePointModel":"m"}]"#;
+        const AVAILABLE: &str =
+            r#"<- [2,"a1","StatusNotification",{"connectorId":1,"errorCode":"NoError","status":"Available"}]"#;
+        let reason_of = |before: &[&str], after: &[&str]| {
+            let lines: Vec<String> = before
+                .iter()
+                .map(|l| format!("09:00:00 {l}"))
+                .chain([START.to_string(), ANSWER.to_string()])
+                .chain(after.iter().map(|l| format!("11:00:00 {l}")))
+                .collect();
+            let s = log(&lines.iter().map(String::as_str).collect::<Vec<_>>());
+            let f = findings(&s, "transaction-not-stopped");
+            assert_eq!(ids(&s, &f), vec![vec!["s1"]]);
+            f[0].explanation.clone()
+        };
+        // a reboot or an Available before the start says nothing about it
+        assert!(reason_of(&[BOOT, AVAILABLE], &[]).contains("by the end of the log"));
+        assert!(reason_of(&[], &[BOOT]).contains("rebooted while it was open"));
+        assert!(reason_of(&[BOOT], &[AVAILABLE]).contains("later reported Available"));
+    }
+
+    #[test]
     fn near_miss_stopped() {
         let s = log(&[
             START,
