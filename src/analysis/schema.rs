@@ -132,8 +132,21 @@ struct Action {
     conf: &'static [Field],
 }
 
+/// Looked up on every frame: the actions are grouped by name length, so
+/// a name is compared with the few of its length only.
 fn find_action(name: &str) -> Option<&'static Action> {
-    ACTIONS.binary_search_by(|a| a.name.cmp(name)).ok().map(|i| &ACTIONS[i])
+    static BY_LEN: std::sync::OnceLock<Vec<Vec<&'static Action>>> = std::sync::OnceLock::new();
+    let by_len = BY_LEN.get_or_init(|| {
+        let mut by_len: Vec<Vec<&'static Action>> = Vec::new();
+        for a in ACTIONS {
+            if by_len.len() <= a.name.len() {
+                by_len.resize_with(a.name.len() + 1, Vec::new);
+            }
+            by_len[a.name.len()].push(a);
+        }
+        by_len
+    });
+    by_len.get(name.len())?.iter().copied().find(|a| a.name == name)
 }
 
 // --- enumerations (reference §2.4 and the security extension) -------------

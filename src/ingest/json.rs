@@ -81,6 +81,7 @@ struct Parser<'a, 'n> {
 }
 
 impl Parser<'_, '_> {
+    #[inline(always)]
     fn ws(&self, mut i: usize) -> usize {
         while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.b.get(i) {
             i += 1;
@@ -88,6 +89,7 @@ impl Parser<'_, '_> {
         i
     }
 
+    #[inline(always)]
     fn push(&mut self, kind: Kind, flag: bool, start: usize, end: usize) {
         let next = self.nodes.len() as u32 + 1;
         self.nodes.push(Node { kind, flag, start: start as u32, end: end as u32, next, count: 0 });
@@ -166,6 +168,7 @@ impl Parser<'_, '_> {
     }
 
     /// An object key and its colon; returns where the value starts.
+    #[inline(always)]
     fn key(&mut self, i: usize) -> Result<usize, ()> {
         if self.b.get(i) != Some(&b'"') {
             return Err(());
@@ -178,6 +181,7 @@ impl Parser<'_, '_> {
         Ok(self.ws(i + 1))
     }
 
+    #[inline(always)]
     fn string(&mut self, start: usize) -> Result<usize, ()> {
         let mut i = start + 1;
         let mut escaped = false;
@@ -251,6 +255,11 @@ impl Parser<'_, '_> {
             i = after;
             plain = false;
         }
+        // at most 18 digits always fit an i64 (the common case: no parse)
+        if plain && i - start <= 18 {
+            self.push(Kind::Num, false, start, i);
+            return Ok(i);
+        }
         let text = std::str::from_utf8(&b[start..i]).map_err(|_| ())?;
         let integer = plain && (text.parse::<i64>().is_ok() || text.parse::<u64>().is_ok());
         // serde reads every other number as an f64 and refuses infinities
@@ -265,6 +274,7 @@ impl Parser<'_, '_> {
 /// Skip the bytes of a string that need no look (not `"`, `\\` or a control
 /// byte), eight at a time; returns where the first byte that does stands
 /// (or where fewer than eight bytes are left).
+#[inline(always)]
 fn skip_plain(b: &[u8], mut i: usize) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
@@ -367,10 +377,12 @@ pub struct Json<'a> {
 }
 
 impl<'a> Json<'a> {
+    #[inline]
     fn node(&self) -> Node {
         self.nodes[self.i]
     }
 
+    #[inline]
     pub fn kind(&self) -> Kind {
         self.node().kind
     }
@@ -406,31 +418,41 @@ impl<'a> Json<'a> {
     }
 
     /// A string's value, unescaped.
+    #[inline]
     pub fn as_str(&self) -> Option<Cow<'a, str>> {
         let n = self.node();
         if n.kind != Kind::Str {
             return None;
         }
-        let raw = self.raw();
         if n.flag {
-            serde_json::from_str::<String>(raw).ok().map(Cow::Owned)
-        } else {
-            Some(Cow::Borrowed(&raw[1..raw.len() - 1]))
+            return self.unescaped();
         }
+        // the quotes are ASCII: the bytes between them start and end on characters
+        self.text.get(n.start as usize + 1..n.end as usize - 1).map(Cow::Borrowed)
+    }
+
+    /// A string with a backslash escape, unescaped (rare: kept out of line).
+    #[cold]
+    #[inline(never)]
+    fn unescaped(&self) -> Option<Cow<'a, str>> {
+        serde_json::from_str::<String>(self.raw()).ok().map(Cow::Owned)
+    }
+
+    /// The bytes of a string without escapes, between its quotes; `None`
+    /// for other values and for strings with an escape (see [`Json::as_str`]).
+    #[inline]
+    pub fn plain_bytes(&self) -> Option<&'a [u8]> {
+        let n = self.node();
+        (n.kind == Kind::Str && !n.flag).then(|| &self.text.as_bytes()[n.start as usize + 1..n.end as usize - 1])
     }
 
     /// Whether a string value equals `s`.
+    #[inline]
     pub fn str_is(&self, s: &str) -> bool {
-        let n = self.node();
-        if n.kind != Kind::Str {
-            return false;
+        match self.plain_bytes() {
+            Some(b) => b == s.as_bytes(),
+            None => self.kind() == Kind::Str && self.as_str().is_some_and(|v| v == s),
         }
-        if n.flag {
-            return self.as_str().is_some_and(|v| v == s);
-        }
-        // the quotes are bytes too: compare lengths before any bytes
-        let (start, end) = (n.start as usize + 1, n.end as usize - 1);
-        end - start == s.len() && self.text.as_bytes()[start..end] == *s.as_bytes()
     }
 
     /// Where this value stands on its tape (see [`Json::on_tape`]).
