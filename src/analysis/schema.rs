@@ -18,7 +18,7 @@
 //! are kept as a chain of borrowed segments on the stack and rendered to a
 //! `String` only when a violation is reported.
 
-use crate::ingest::json::{Doc, Json};
+use crate::ingest::json::{bytes_eq, Doc, Json};
 use serde_json::Value;
 use std::fmt::Write as _;
 
@@ -723,12 +723,14 @@ fn check_object(fields: &[Field], obj: Json<'_>, path: &Path, out: &mut Vec<Viol
     // where on the tape each field's value is (0, the root, is never a member's: none)
     let mut found = [0u32; MATCHED_FIELDS];
     let mut unknown = false;
-    // members mostly come in the schema's order: try the field after the last one first
+    // members mostly come in the schema's order, with optional fields left
+    // out: look from the field after the last one found on, then before it
     let mut next = 0;
     for (key, value) in obj.members() {
-        let hit = match fields.get(next) {
-            Some(f) if key.str_is(f.name) => Some(next),
-            _ => fields.iter().position(|f| key.str_is(f.name)),
+        let is_key = |f: &Field| key.str_is(f.name);
+        let hit = match fields[next..].iter().position(is_key) {
+            Some(i) => Some(next + i),
+            None => fields[..next].iter().position(is_key),
         };
         if let Some(i) = hit {
             next = i + 1;
@@ -814,7 +816,7 @@ fn check_value(ty: &Ty, value: Json<'_>, path: &Path, out: &mut Vec<Violation>) 
         },
         Ty::Enum(allowed) => match value.as_str() {
             None => wrong_type(out, path, ty, value),
-            Some(s) if !allowed.contains(&s.as_ref()) => {
+            Some(s) if !allowed.iter().any(|a| bytes_eq(a.as_bytes(), s.as_bytes())) => {
                 report(out, ViolationKind::NotInEnum, path, |p| not_in_enum(p, &s, allowed))
             }
             Some(_) => {}
@@ -1502,6 +1504,23 @@ mod tests {
             json!({"connectorId": 1, "meterValue": [{"timestamp": "2023-10-19T15:30:00Z", "sampledValue": [{"value": "1", "quality": "good"}]}]}),
         );
         assert_eq!((v.kind, v.path.as_str()), (ViolationKind::UnknownField, "meterValue[0].sampledValue[0].quality"));
+    }
+
+    #[test]
+    fn members_in_any_order_are_matched_to_their_fields() {
+        // schema order skipping optional fields, reversed, and shuffled: each field still checked
+        for sample in [
+            json!({"value": "1", "measurand": "Temperature", "unit": "Celsius"}),
+            json!({"unit": "Celsius", "measurand": "Temperature", "value": "1"}),
+            json!({"measurand": "Temperature", "value": "1", "unit": "Celsius"}),
+        ] {
+            let payload = json!({"connectorId": 1, "meterValue": [{"timestamp": "2023-10-19T15:30:00Z", "sampledValue": [sample]}]});
+            assert_eq!(validate_request("MeterValues", &payload), vec![]);
+            let mut bad = payload.clone();
+            bad["meterValue"][0]["sampledValue"][0]["unit"] = json!("celsius");
+            let v = req_one("MeterValues", bad);
+            assert_eq!((v.kind, v.path.as_str()), (ViolationKind::NotInEnum, "meterValue[0].sampledValue[0].unit"));
+        }
     }
 
     #[test]

@@ -292,6 +292,26 @@ fn skip_plain(b: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// Byte-slice equality that compares short slices (the keys and enum
+/// values of payloads) with a few word loads instead of a call to `memcmp`.
+#[inline]
+pub fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    // two overlapping loads cover every byte
+    let word8 = |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().expect("eight bytes"));
+    let word4 = |s: &[u8], at: usize| u32::from_le_bytes(s[at..at + 4].try_into().expect("four bytes"));
+    match n {
+        0 => true,
+        1..=3 => a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1],
+        4..=7 => word4(a, 0) == word4(b, 0) && word4(a, n - 4) == word4(b, n - 4),
+        8..=16 => word8(a, 0) == word8(b, 0) && word8(a, n - 8) == word8(b, n - 8),
+        _ => word8(a, 0) == word8(b, 0) && a == b,
+    }
+}
+
 /// A parsed text and its tape, borrowed.
 pub struct Tape<'a> {
     pub text: &'a str,
@@ -450,7 +470,7 @@ impl<'a> Json<'a> {
     #[inline]
     pub fn str_is(&self, s: &str) -> bool {
         match self.plain_bytes() {
-            Some(b) => b == s.as_bytes(),
+            Some(b) => bytes_eq(b, s.as_bytes()),
             None => self.kind() == Kind::Str && self.as_str().is_some_and(|v| v == s),
         }
     }
@@ -655,8 +675,32 @@ mod tests {
         }
     }
 
+    #[test]
+    fn integers_short_and_long() {
+        let int = |text: &str| {
+            let nodes = tape(text).unwrap();
+            let v = Tape { text, nodes: &nodes }.root();
+            (v.as_i64(), v.as_u64(), v.as_f64().is_some())
+        };
+        // up to 18 characters are taken without parsing; longer ones are parsed
+        assert_eq!(int("-12345678901234567"), (Some(-12345678901234567), None, true));
+        assert_eq!(int("123456789012345678"), (Some(123456789012345678), Some(123456789012345678), true));
+        assert_eq!(int("9223372036854775807"), (Some(i64::MAX), Some(i64::MAX as u64), true));
+        assert_eq!(int("18446744073709551615"), (None, Some(u64::MAX), true));
+        // too large for any integer: a float
+        assert_eq!(int("99999999999999999999"), (None, None, true));
+        assert_eq!(int("-9223372036854775809"), (None, None, true));
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+        /// Short-slice equality is plain equality.
+        #[test]
+        fn bytes_eq_is_equality(a in prop::collection::vec(0u8..4, 0..40), b in prop::collection::vec(0u8..4, 0..40)) {
+            prop_assert_eq!(bytes_eq(&a, &b), a == b);
+            prop_assert!(bytes_eq(&a, &a.clone()));
+        }
+
         /// Same acceptance and the same value as serde_json, for JSON-ish text.
         #[test]
         fn agrees_with_serde(text in r#"[\[\]{}",:0-9a-z\\. eE+-]{0,24}"#) {
