@@ -20,21 +20,68 @@ impl Sym {
     }
 }
 
-/// FNV-1a: tiny, deterministic, good enough for short identifiers.
+/// A multiplicative hash in the manner of FNV-1a, taking eight bytes a
+/// step: tiny, deterministic, good enough for short identifiers. Integers
+/// (symbols, hashed uniqueIds) take one step.
 #[derive(Default, Clone, Copy)]
 pub struct Fnv(u64);
 
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+/// 2^64 / φ: odd, with bits spread over the whole word.
+const MULTIPLIER: u64 = 0x9E37_79B9_7F4A_7C15;
+
+impl Fnv {
+    #[inline]
+    fn step(&mut self, x: u64) {
+        let h = if self.0 == 0 { FNV_OFFSET } else { self.0 };
+        self.0 = (h ^ x).wrapping_mul(MULTIPLIER);
     }
+}
+
+impl Hasher for Fnv {
+    /// A multiply carries low bits up only: fold the high bits down, before
+    /// and after one more, so that both ends of the hash (a table's bucket
+    /// and its tag) depend on every bit of the keys.
+    fn finish(&self) -> u64 {
+        let h = self.0 ^ (self.0 >> 32);
+        let h = h.wrapping_mul(MULTIPLIER);
+        h ^ (h >> 32)
+    }
+    #[inline]
     fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
-        for &b in bytes {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
+        let mut words = bytes.chunks_exact(8);
+        for w in &mut words {
+            self.step(u64::from_le_bytes(w.try_into().expect("eight bytes")));
         }
-        self.0 = h;
+        let rest = words.remainder();
+        let mut tail = [0u8; 8];
+        tail[..rest.len()].copy_from_slice(rest);
+        // the length tells "ab" from "ab\0"
+        self.step(u64::from_le_bytes(tail) ^ ((rest.len() as u64) << 59));
+    }
+    #[inline]
+    fn write_u8(&mut self, x: u8) {
+        self.step(u64::from(x));
+    }
+    #[inline]
+    fn write_u16(&mut self, x: u16) {
+        self.step(u64::from(x));
+    }
+    #[inline]
+    fn write_u32(&mut self, x: u32) {
+        self.step(u64::from(x));
+    }
+    #[inline]
+    fn write_u64(&mut self, x: u64) {
+        self.step(x);
+    }
+    #[inline]
+    fn write_i64(&mut self, x: i64) {
+        self.step(x as u64);
+    }
+    #[inline]
+    fn write_usize(&mut self, x: usize) {
+        self.step(x as u64);
     }
 }
 
@@ -139,5 +186,20 @@ mod tests {
         assert_eq!(i.find("nope"), None);
         assert_eq!(i.get(Sym::NONE), "");
         assert_eq!(i.len(), 2);
+    }
+
+    #[test]
+    fn word_at_a_time_hash_tells_lengths_and_words_apart() {
+        let texts = ["", "\0", "a", "a\0", "abcdefg", "abcdefgh", "abcdefgh\0", "abcdefgi", "bbcdefgh", "CP-0001", "CP-0002"];
+        let hashes: std::collections::HashSet<u64> = texts.iter().map(|t| hash_str(t)).collect();
+        assert_eq!(hashes.len(), texts.len());
+        // integers take one step each, and both ends of the hash (a hash
+        // table's bucket and its tag) spread over small and over large keys
+        let of = |x: u64| FnvBuild.hash_one(x);
+        for keys in [(0..1000u64).collect::<Vec<_>>(), (0..1000u64).map(|k| k << 40).collect()] {
+            let tags: std::collections::HashSet<u64> = keys.iter().map(|&k| of(k) >> 57).collect();
+            let buckets: std::collections::HashSet<u64> = keys.iter().map(|&k| of(k) & 1023).collect();
+            assert!(tags.len() > 100 && buckets.len() > 500, "{} tags, {} buckets", tags.len(), buckets.len());
+        }
     }
 }
