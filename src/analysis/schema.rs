@@ -774,6 +774,41 @@ fn check_object(fields: &[Field], obj: Json<'_>, path: &Path, out: &mut Vec<Viol
 
 fn check_value(ty: &Ty, value: Json<'_>, path: &Path, out: &mut Vec<Violation>) {
     match *ty {
+        Ty::Obj(fields) if value.is_object() => check_object(fields, value, path, out),
+        Ty::Arr(item, min_items) if value.is_array() && value.len() >= min_items => {
+            for (i, element) in value.elements().enumerate() {
+                check_value(item, element, &Path::Index(path, i), out);
+            }
+        }
+        _ if scalar_is_valid(ty, value) => {}
+        // the rare value with something to report
+        _ => report_value(ty, value, path, out),
+    }
+}
+
+/// Whether a value of a scalar type is plainly valid; `false` leaves it to
+/// [`report_value`], which finds what is wrong (or that nothing is).
+#[inline]
+fn scalar_is_valid(ty: &Ty, value: Json<'_>) -> bool {
+    match *ty {
+        Ty::Int => value.as_i64().is_some(),
+        Ty::IntMin(min) => value.as_i64().is_some_and(|n| n >= min),
+        Ty::Num => value.is_number(),
+        Ty::Bool => value.is_bool(),
+        Ty::Text => value.is_string(),
+        // the byte length bounds the character count
+        Ty::Str(max) => value.plain_bytes().is_some_and(|b| b.len() <= max),
+        Ty::Enum(allowed) => value.plain_bytes().is_some_and(|b| allowed.iter().any(|a| bytes_eq(a.as_bytes(), b))),
+        Ty::DateTime => value.plain_bytes().is_some() && value.as_str().is_some_and(|s| check_date_time(&s).is_ok()),
+        Ty::Obj(_) | Ty::Arr(..) => false,
+    }
+}
+
+/// [`check_value`] in full, with every report.
+#[cold]
+#[inline(never)]
+fn report_value(ty: &Ty, value: Json<'_>, path: &Path, out: &mut Vec<Violation>) {
+    match *ty {
         Ty::Int => {
             if whole_number(value).is_none() {
                 wrong_type(out, path, ty, value);

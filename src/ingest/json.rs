@@ -490,9 +490,20 @@ impl<'a> Json<'a> {
     }
 
     /// An integer that fits an `i64` (not a float, even a whole one).
+    #[inline]
     pub fn as_i64(&self) -> Option<i64> {
         let n = self.node();
-        (n.kind == Kind::Num && !n.flag).then(|| self.raw().parse().ok()).flatten()
+        if n.kind != Kind::Num || n.flag {
+            return None;
+        }
+        let digits = &self.text.as_bytes()[n.start as usize..n.end as usize];
+        match digits {
+            // a plain integer of up to 18 characters (the tape checked its
+            // grammar) fits; add its digits up without a parser
+            [b'-', rest @ ..] if digits.len() <= 18 => Some(-rest.iter().fold(0i64, |v, d| v * 10 + i64::from(d - b'0'))),
+            _ if digits.len() <= 18 => Some(digits.iter().fold(0i64, |v, d| v * 10 + i64::from(d - b'0'))),
+            _ => self.raw().parse().ok(),
+        }
     }
 
     pub fn as_u64(&self) -> Option<u64> {
