@@ -210,18 +210,57 @@ fn int_of(v: Json<'_>) -> Option<i64> {
 
 fn read_meter_values(v: Json<'_>, from_stop: bool, f: &mut RawFacts) {
     for mv in v.elements().filter(Json::is_object) {
+        // one pass over the members (the last of a repeated key counts, as in `Json::get`)
+        let (mut timestamp, mut samples) = (None, None);
+        for (k, v) in mv.members() {
+            if k.str_is("timestamp") {
+                timestamp = Some(v);
+            } else if k.str_is("sampledValue") {
+                samples = Some(v);
+            }
+        }
         // the payload's time is the first meterValue's
         if f.time == NO_TIME && !from_stop {
-            let at = mv.get("timestamp").and_then(|t| t.as_str()).and_then(|s| parse_timestamp(&s, chrono_tz::UTC));
+            let at = timestamp.and_then(|t| t.as_str()).and_then(|s| parse_timestamp(&s, chrono_tz::UTC));
             f.time = at.unwrap_or(NO_TIME);
         }
-        let Some(samples) = mv.get("sampledValue") else { continue };
+        let Some(samples) = samples else { continue };
         for sv in samples.elements().filter(Json::is_object) {
             if let Some(r) = reading(sv, from_stop) {
                 f.readings.push(r);
             }
         }
     }
+}
+
+/// `str::parse::<f64>`, with the common short decimals (`1568001`,
+/// `10.7`) read directly: a whole number below 2^53 divided by a power of
+/// ten up to 10^22 is both exact and rounded once, as the parser's is.
+fn parse_f64(s: &str) -> Option<f64> {
+    const POW10: [f64; 16] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+    let b = s.as_bytes();
+    let (negative, digits) = match b {
+        [b'-', rest @ ..] => (true, rest),
+        _ => (false, b),
+    };
+    let (mut whole, mut decimals, mut seen_dot, mut count) = (0u64, 0usize, false, 0usize);
+    for &c in digits {
+        match c {
+            b'0'..=b'9' if count < 15 => {
+                whole = whole * 10 + u64::from(c - b'0');
+                count += 1;
+                decimals += usize::from(seen_dot);
+            }
+            b'.' if !seen_dot => seen_dot = true,
+            _ => return s.parse().ok(),
+        }
+    }
+    // "", "-", ".", "5." and ".5" are the parser's to judge
+    if count == 0 || digits.first() == Some(&b'.') || digits.last() == Some(&b'.') {
+        return s.parse().ok();
+    }
+    let x = whole as f64 / POW10[decimals];
+    Some(if negative { -x } else { x })
 }
 
 fn reading(o: Json<'_>, from_stop: bool) -> Option<MeterReading> {
@@ -244,7 +283,7 @@ fn reading(o: Json<'_>, from_stop: bool) -> Option<MeterReading> {
     let unit = unit.as_deref().unwrap_or("");
     let value_node = value?;
     let raw: f64 = match value_node.kind() {
-        Kind::Str => value_node.as_str()?.trim().parse().ok()?,
+        Kind::Str => parse_f64(value_node.as_str()?.trim())?,
         Kind::Num => value_node.as_f64()?,
         _ => return None,
     };
@@ -306,6 +345,26 @@ mod tests {
         assert!((x.readings[1].value - 7400.0).abs() < 0.01);
         assert_eq!(x.readings[2].measure, Measure::EnergyImport);
         assert_eq!(x.transaction, 1);
+    }
+
+    proptest::proptest! {
+        /// The direct reading of short decimals is the parser's, bit for bit.
+        #[test]
+        fn parse_f64_is_the_parser(s in "-?[0-9]{0,17}(\\.[0-9]{0,17})?|[-+.eE0-9a-z ]{0,12}") {
+            let ours = parse_f64(&s);
+            let theirs: Option<f64> = s.parse().ok();
+            proptest::prop_assert_eq!(ours.map(f64::to_bits), theirs.map(f64::to_bits), "{:?}", s);
+        }
+    }
+
+    #[test]
+    fn parse_f64_reads_meter_values() {
+        for (s, want) in [("1568001", 1568001.0), ("10.7", 10.7), ("-0.5", -0.5), ("007", 7.0), ("-0", -0.0)] {
+            assert_eq!(parse_f64(s).map(f64::to_bits), Some(f64::to_bits(want)), "{s}");
+        }
+        for s in ["", "-", ".", "5.", ".5", "1.2.3", "1e3", "inf", "NaN"] {
+            assert_eq!(parse_f64(s).map(f64::to_bits), s.parse::<f64>().ok().map(f64::to_bits), "{s}");
+        }
     }
 
     #[test]
