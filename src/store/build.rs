@@ -474,10 +474,20 @@ impl StoreBuilder {
 /// Only requests whose key may occur twice are sorted (most ids are used
 /// once), which keeps the list small.
 fn uid_reuses(messages: &[Message], uids: &[Uid]) -> Vec<(MsgIdx, MsgIdx)> {
+    use rayon::prelude::*;
     let key = |i: usize| (messages[i].station, messages[i].dir as u8, uids[i]);
-    let calls = || (0..messages.len()).filter(|&i| messages[i].kind == MsgKind::Call);
-    let seen = SeenTwice::of(calls().map(|i| key_hash(key(i))), calls().count());
-    let mut reused: Vec<u32> = calls().filter(|&i| seen.maybe_twice(key_hash(key(i)))).map(|i| i as u32).collect();
+    let is_call = |i: &usize| messages[*i].kind == MsgKind::Call;
+    let count = (0..messages.len()).filter(is_call).count();
+    // each half of the messages fills a table of its own, merged after
+    let half = |range: std::ops::Range<usize>| SeenTwice::of(range.filter(is_call).map(|i| key_hash(key(i))), count);
+    let mid = messages.len() / 2;
+    let (mut seen, later) = rayon::join(|| half(0..mid), || half(mid..messages.len()));
+    seen.merge(&later);
+    let mut reused: Vec<u32> = (0..messages.len())
+        .into_par_iter()
+        .filter(|i| is_call(i) && seen.maybe_twice(key_hash(key(*i))))
+        .map(|i| i as u32)
+        .collect();
     reused.sort_unstable_by_key(|&i| (key(i as usize), i));
     reused
         .windows(2)
@@ -516,6 +526,14 @@ impl SeenTwice {
             *once |= bit;
         }
         seen
+    }
+
+    /// The keys of both tables (made for the same count), as if one table had seen them all.
+    fn merge(&mut self, other: &SeenTwice) {
+        for ([once, twice], [other_once, other_twice]) in self.words.iter_mut().zip(&other.words) {
+            *twice |= *other_twice | (*once & *other_once);
+            *once |= *other_once;
+        }
     }
 
     fn slot(&self, key: u64) -> (usize, u64) {
@@ -893,6 +911,22 @@ mod tests {
         ]);
         let pairs: Vec<Option<u32>> = s.all().map(|i| s.msg(i).pair.opt().map(|p| p.0)).collect();
         assert_eq!(pairs, vec![None, None, Some(3), Some(2), None]);
+    }
+
+    #[test]
+    fn two_merged_tables_see_what_one_table_sees() {
+        use super::SeenTwice;
+        // keys used once, twice within one half, and once in each half
+        let first: Vec<u64> = (0..5000).chain([7, 9_000_001]).collect();
+        let second: Vec<u64> = (10_000..15_000).chain([9_000_001, 20_000, 20_000]).collect();
+        let count = first.len() + second.len();
+        let whole = SeenTwice::of(first.iter().chain(&second).copied(), count);
+        let mut merged = SeenTwice::of(first.iter().copied(), count);
+        merged.merge(&SeenTwice::of(second.iter().copied(), count));
+        assert_eq!(merged.words, whole.words);
+        for key in [7, 9_000_001, 20_000] {
+            assert!(merged.maybe_twice(key), "{key}");
+        }
     }
 
     #[test]
