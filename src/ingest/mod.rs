@@ -894,6 +894,44 @@ fn next_quote(b: &[u8], mut i: usize) -> Option<usize> {
     b.get(i..)?.iter().position(|&c| c == b'"').map(|p| i + p)
 }
 
+/// Copy a quoted field from `i` (just after its opening quote) into `out`,
+/// `""` as one quote; returns where the field goes on after its closing
+/// quote (the record's end when it has none). JSON in a CSV cell has a
+/// quote every few bytes: the bytes are copied eight at a time, a quote
+/// found among them cutting the copy back, rather than one copy per quote.
+fn unquote(record: &[u8], mut i: usize, out: &mut Vec<u8>) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const QUOTES: u64 = ONES * b'"' as u64;
+    out.reserve(record.len().saturating_sub(i));
+    loop {
+        // copy up to the next quote
+        let quote = loop {
+            let Some(chunk) = record.get(i..i + 8) else {
+                let rest = &record[i..];
+                let p = rest.iter().position(|&c| c == b'"');
+                out.extend_from_slice(&rest[..p.unwrap_or(rest.len())]);
+                break p.map(|p| i + p);
+            };
+            out.extend_from_slice(chunk);
+            let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes")) ^ QUOTES;
+            // the high bit of each zero byte of x (a quote); the lowest one is exact
+            let zero = x.wrapping_sub(ONES) & !x & (ONES << 7);
+            if zero != 0 {
+                let p = (zero.trailing_zeros() / 8) as usize;
+                out.truncate(out.len() - (8 - p));
+                break Some(i + p);
+            }
+            i += 8;
+        };
+        let Some(q) = quote else { return record.len() };
+        if record.get(q + 1) != Some(&b'"') {
+            return q + 1;
+        }
+        out.push(b'"');
+        i = q + 2;
+    }
+}
+
 fn trimmed_len(n: u64) -> u32 {
     // the record's span includes its line ending; the re-read trims it
     n.min(u32::MAX as u64) as u32
@@ -974,23 +1012,7 @@ fn split_record(record: &[u8], delimiter: u8, out: &mut Vec<u8>, fields: &mut Ve
     loop {
         let from = out.len() as u32;
         if record.get(i) == Some(&b'"') {
-            // quoted: copy up to each quote; `""` is one quote
-            i += 1;
-            loop {
-                let Some(q) = next_quote(record, i) else {
-                    out.extend_from_slice(&record[i..]);
-                    i = record.len();
-                    break;
-                };
-                out.extend_from_slice(&record[i..q]);
-                i = q + 1;
-                if record.get(i) == Some(&b'"') {
-                    out.push(b'"');
-                    i += 1;
-                } else {
-                    break;
-                }
-            }
+            i = unquote(record, i + 1, out);
         }
         // unquoted, or what follows a closing quote: kept as it stands
         let rest = &record[i..];
@@ -1105,6 +1127,20 @@ mod tests {
         let t = b"a,\"[2,\"\"x\"\"]\",\"\"\r\n\n\"q\"tail,c\n";
         assert_eq!(split_fields(t, b','), csv_crate_fields(t, b','));
         assert_eq!(split_fields(t, b',')[0][1], b"[2,\"x\"]".to_vec());
+    }
+
+    #[test]
+    fn quoted_fields_with_long_runs_between_quotes() {
+        // quotes at every place among the eight bytes copied at a time, and none at all
+        for n in 0..20 {
+            for m in 0..20 {
+                let (x, y) = ("x".repeat(n), "y".repeat(m));
+                let t = format!("\"{x}\"\"{y}\",\"{y}\"\"\"\"{x}\",\"{x}{y}\n");
+                let fields = split_fields(t.as_bytes(), b',');
+                assert_eq!(fields, csv_crate_fields(t.as_bytes(), b','), "{t:?}");
+                assert_eq!(fields[0][0], format!("{x}\"{y}").into_bytes());
+            }
+        }
     }
 
     proptest! {
