@@ -75,16 +75,16 @@ pub fn all_actions() -> impl Iterator<Item = &'static str> {
 /// Returns the action and whether the suffix marked a response.
 pub fn split_action_suffix(name: &str) -> (&str, Option<bool>) {
     let name = name.trim();
-    for (suffix, is_response) in [
-        ("Request", false),
-        (".req", false),
-        ("Req", false),
-        ("Response", true),
-        (".conf", true),
-        ("Conf", true),
-        ("Confirmation", true),
-        ("Result", true),
-    ] {
+    // looked up on every CSV row: only the suffixes that end as the name does
+    let suffixes: &[(&str, bool)] = match name.as_bytes().last() {
+        Some(b't') => &[("Request", false), ("Result", true)],
+        Some(b'q') => &[(".req", false), ("Req", false)],
+        Some(b'e') => &[("Response", true)],
+        Some(b'f') => &[(".conf", true), ("Conf", true)],
+        Some(b'n') => &[("Confirmation", true)],
+        _ => &[],
+    };
+    for &(suffix, is_response) in suffixes {
         if let Some(base) = name.strip_suffix(suffix) {
             if origin(base).is_some() {
                 return (base, Some(is_response));
@@ -108,6 +108,18 @@ mod tests {
         assert_eq!(split_action_suffix("BootNotificationRequest"), ("BootNotification", Some(false)));
         assert_eq!(split_action_suffix("Heartbeat"), ("Heartbeat", None));
         assert_eq!(split_action_suffix("FooRequest"), ("FooRequest", None));
+        for (name, response) in [
+            ("Authorize.req", false),
+            ("AuthorizeReq", false),
+            (" AuthorizeRequest ", false),
+            ("Authorize.conf", true),
+            ("AuthorizeConf", true),
+            ("AuthorizeConfirmation", true),
+            ("AuthorizeResult", true),
+            ("AuthorizeResponse", true),
+        ] {
+            assert_eq!(split_action_suffix(name), ("Authorize", Some(response)), "{name}");
+        }
         assert_eq!(all_actions().count(), 39);
     }
 }
