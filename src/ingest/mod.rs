@@ -861,14 +861,18 @@ impl CsvScan {
                         RecordStart
                     }
                 },
-                Quoted => match next_quote(b, i) {
-                    None => {
-                        i = b.len();
-                        Quoted
-                    }
-                    Some(q) => {
-                        i = q + 1;
-                        QuoteInQuoted
+                // a `""` inside the field is passed over here, not through two states
+                Quoted => loop {
+                    match next_quote(b, i) {
+                        None => {
+                            i = b.len();
+                            break Quoted;
+                        }
+                        Some(q) if b.get(q + 1) == Some(&b'"') => i = q + 2,
+                        Some(q) => {
+                            i = q + 1;
+                            break QuoteInQuoted;
+                        }
                     }
                 },
             };
