@@ -987,10 +987,19 @@ fn read_csv_piece(
                 spare_cells = emptied(cells);
             }
         }
-        line += memchr::memchr_iter(b'\n', record).count() as u64;
+        line += newlines(record);
         start = end;
     }
     (out, line - 1)
+}
+
+/// The line ends in a record: nearly always one, the last byte (a search
+/// finds it; counting is the exception, for line ends inside quotes).
+fn newlines(record: &[u8]) -> u64 {
+    match memchr::memchr(b'\n', record) {
+        None => 0,
+        Some(p) => 1 + memchr::memchr_iter(b'\n', &record[p + 1..]).count() as u64,
+    }
 }
 
 /// `v` emptied, its room kept, for borrows that live elsewhere (the cells
@@ -1131,6 +1140,17 @@ mod tests {
         let t = b"a,\"[2,\"\"x\"\"]\",\"\"\r\n\n\"q\"tail,c\n";
         assert_eq!(split_fields(t, b','), csv_crate_fields(t, b','));
         assert_eq!(split_fields(t, b',')[0][1], b"[2,\"x\"]".to_vec());
+    }
+
+    #[test]
+    fn csv_records_are_numbered_by_their_first_line() {
+        assert_eq!([b"a,b\n".as_slice(), b"a,\"x\ny\"\r\n", b"last", b"\n\n"].map(newlines), [1, 2, 0, 2]);
+        let csv = "Timestamp,ChargePoint,Message\n\
+2025-01-01T00:00:00Z,CP1,\"[2,\"\"a\"\",\"\"DataTransfer\"\",{\"\"vendorId\"\":\"\"x\"\",\n\"\"data\"\":\"\"two lines\"\"}]\"\n\
+2025-01-01T00:00:01Z,CP1,\"[2,\"\"b\"\",\"\"Heartbeat\"\",{}]\"\n";
+        let store = crate::testutil::load_str(csv, "csv");
+        let lines: Vec<u32> = store.messages.iter().map(|m| m.line).collect();
+        assert_eq!(lines, [2, 4]);
     }
 
     #[test]
