@@ -105,10 +105,58 @@ pub struct Interner {
     by_hash: FnvMap<u64, u32>,
     /// Strings whose hash collided with a different earlier string.
     collisions: HashMap<Box<str>, u32>,
+    /// Short strings interned lately, by their bytes (see [`ShortKey`]):
+    /// stations and actions come back on every message.
+    recent: Vec<(ShortKey, Sym)>,
 }
+
+/// A string of at most 16 bytes as its length and two words that hold all
+/// its bytes (two overlapping loads): equal keys, equal strings.
+#[derive(Clone, Copy, PartialEq, Eq, Default)]
+struct ShortKey(u64, u64, usize);
+
+impl ShortKey {
+    fn of(s: &str) -> Option<ShortKey> {
+        let b = s.as_bytes();
+        let n = b.len();
+        let word8 = |at: usize| u64::from_le_bytes(b[at..at + 8].try_into().expect("eight bytes"));
+        let word4 = |at: usize| u64::from(u32::from_le_bytes(b[at..at + 4].try_into().expect("four bytes")));
+        let (a, z) = match n {
+            0 => (0, 0),
+            1..=3 => (u64::from(b[0]) | u64::from(b[n / 2]) << 8 | u64::from(b[n - 1]) << 16, 0),
+            4..=7 => (word4(0), word4(n - 4)),
+            8..=16 => (word8(0), word8(n - 8)),
+            _ => return None,
+        };
+        Some(ShortKey(a, z, n))
+    }
+
+    fn slot(self) -> usize {
+        let h = (self.0 ^ self.1.rotate_left(29) ^ self.2 as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        (h >> (64 - RECENT_BITS)) as usize
+    }
+}
+
+const RECENT_BITS: u32 = 8;
 
 impl Interner {
     pub fn intern(&mut self, s: &str) -> Sym {
+        let Some(key) = ShortKey::of(s) else { return self.intern_by_hash(s) };
+        if self.recent.is_empty() {
+            self.recent = vec![(ShortKey(0, 0, usize::MAX), Sym::NONE); 1 << RECENT_BITS];
+        }
+        let slot = key.slot();
+        match self.recent[slot] {
+            (k, sym) if k == key => sym,
+            _ => {
+                let sym = self.intern_by_hash(s);
+                self.recent[slot] = (key, sym);
+                sym
+            }
+        }
+    }
+
+    fn intern_by_hash(&mut self, s: &str) -> Sym {
         let h = hash_str(s);
         if let Some(&id) = self.by_hash.get(&h) {
             if self.get(Sym(id)) == s {
@@ -186,6 +234,24 @@ mod tests {
         assert_eq!(i.find("nope"), None);
         assert_eq!(i.get(Sym::NONE), "");
         assert_eq!(i.len(), 2);
+    }
+
+    #[test]
+    fn short_strings_of_every_length_intern_to_themselves() {
+        let mut i = Interner::default();
+        // all lengths around the key's word sizes, and strings alike but for one byte
+        let texts: Vec<String> = (0..=20)
+            .flat_map(|n| (0..n.max(1)).map(move |k| (0..n).map(|j| if j == k { 'b' } else { 'a' }).collect()))
+            .collect();
+        let syms: Vec<Sym> = texts.iter().map(|t| i.intern(t)).collect();
+        for _ in 0..2 {
+            for (t, &s) in texts.iter().zip(&syms) {
+                assert_eq!(i.intern(t), s, "{t:?}");
+                assert_eq!(i.get(s), t);
+            }
+        }
+        let distinct: std::collections::HashSet<&String> = texts.iter().collect();
+        assert_eq!(i.len(), distinct.len());
     }
 
     #[test]
