@@ -356,10 +356,12 @@ impl Batch {
     }
 
     /// Add a record from what its layout extracted.
+    #[inline(always)]
     fn push(&mut self, line: u32, offset: u64, len: usize, ex: Extracted<'_>) {
         SCRATCH.with_borrow_mut(|f| self.push_with(line, offset, len, ex, f))
     }
 
+    #[inline(always)]
     fn push_with(&mut self, line: u32, offset: u64, len: usize, ex: Extracted<'_>, f: &mut RawFacts) {
         f.clear();
         if let Some(station) = &ex.station {

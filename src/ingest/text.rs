@@ -31,6 +31,7 @@ pub fn extract_in<'a>(raw: &'a str, tz: Tz, tape: &'a mut Vec<Node>) -> Extracte
 }
 
 /// [`extract_in`] of a record whose frame starts at byte `start`.
+#[inline]
 pub fn extract_at<'a>(raw: &'a str, start: usize, tz: Tz, tape: &'a mut Vec<Node>) -> Extracted<'a> {
     let prefix = &raw[..start];
     let body = &raw[start..];
