@@ -279,19 +279,28 @@ fn from_tape(v: Json<'_>, repaired: bool) -> Result<Frame<'_>, FrameError> {
     if !v.is_array() {
         return Err(FrameError::NotAnArray);
     }
-    // a frame has at most five elements: keep the first six, count them all
-    let mut items: [Option<Json>; 6] = [None; 6];
+    // a frame has at most five elements: keep the first five, count them all
+    let mut items: [Option<Json>; 5] = [None; 5];
     for (slot, e) in items.iter_mut().zip(v.elements()) {
         *slot = Some(e);
     }
     let count = v.len();
     let Some(first) = items[0] else { return Err(FrameError::NotAnArray) };
-    let type_text: Cow<str> = if first.is_string() { first.as_str().unwrap_or_default() } else { first.raw().into() };
-    let kind = match type_text.trim() {
-        "2" if first.is_number() || first.is_string() => MsgKind::Call,
-        "3" if first.is_number() || first.is_string() => MsgKind::Result,
-        "4" if first.is_number() || first.is_string() => MsgKind::Error,
-        _ => return Err(FrameError::UnknownType(short(&first.to_value()))),
+    let kind = match first.raw() {
+        // the common case, a bare digit
+        "2" => MsgKind::Call,
+        "3" => MsgKind::Result,
+        "4" => MsgKind::Error,
+        _ => {
+            let type_text: Cow<str> =
+                if first.is_string() { first.as_str().unwrap_or_default() } else { first.raw().into() };
+            match type_text.trim() {
+                "2" if first.is_number() || first.is_string() => MsgKind::Call,
+                "3" if first.is_number() || first.is_string() => MsgKind::Result,
+                "4" if first.is_number() || first.is_string() => MsgKind::Error,
+                _ => return Err(FrameError::UnknownType(short(&first.to_value()))),
+            }
+        }
     };
     let want = match kind {
         MsgKind::Call => 4,
