@@ -500,7 +500,9 @@ impl<'a> Json<'a> {
         match digits {
             // a plain integer of up to 18 characters (the tape checked its
             // grammar) fits; add its digits up without a parser
-            [b'-', rest @ ..] if digits.len() <= 18 => Some(-rest.iter().fold(0i64, |v, d| v * 10 + i64::from(d - b'0'))),
+            [b'-', rest @ ..] if digits.len() <= 18 => {
+                Some(-rest.iter().fold(0i64, |v, d| v * 10 + i64::from(d - b'0')))
+            }
             _ if digits.len() <= 18 => Some(digits.iter().fold(0i64, |v, d| v * 10 + i64::from(d - b'0'))),
             _ => self.raw().parse().ok(),
         }

@@ -256,7 +256,8 @@ mod tests {
 
     #[test]
     fn word_at_a_time_hash_tells_lengths_and_words_apart() {
-        let texts = ["", "\0", "a", "a\0", "abcdefg", "abcdefgh", "abcdefgh\0", "abcdefgi", "bbcdefgh", "CP-0001", "CP-0002"];
+        let texts =
+            ["", "\0", "a", "a\0", "abcdefg", "abcdefgh", "abcdefgh\0", "abcdefgi", "bbcdefgh", "CP-0001", "CP-0002"];
         let hashes: std::collections::HashSet<u64> = texts.iter().map(|t| hash_str(t)).collect();
         assert_eq!(hashes.len(), texts.len());
         // integers take one step each, and both ends of the hash (a hash
