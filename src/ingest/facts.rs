@@ -57,6 +57,16 @@ impl Texts {
         (a != u32::MAX).then(|| &self.buf[a as usize..b as usize])
     }
 
+    /// All the texts, side by side (each slot's span is a range of it).
+    pub fn buffer(&self) -> &str {
+        &self.buf
+    }
+
+    /// Each slot's byte range in [`Texts::buffer`]; `u32::MAX` starts an absent one.
+    pub fn spans(&self) -> &[(u32, u32); SLOTS] {
+        &self.spans
+    }
+
     pub fn has(&self, slot: Slot) -> bool {
         self.spans[slot as usize].0 != u32::MAX
     }

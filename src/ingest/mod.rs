@@ -412,9 +412,12 @@ impl Batch {
                 }
             }
         }
-        for (slot, span) in rec.texts.iter_mut().enumerate() {
-            if let Some(text) = f.texts.get_index(slot) {
-                *span = self.put(text);
+        // the record's texts lie side by side in the scratch buffer: one copy
+        let base = self.texts.len() as u32;
+        self.texts.push_str(f.texts.buffer());
+        for (span, &(a, b)) in rec.texts.iter_mut().zip(f.texts.spans()) {
+            if a != u32::MAX {
+                *span = (base + a, base + b);
             }
         }
         rec.no_facts = f.is_empty();
