@@ -851,7 +851,7 @@ impl CsvScan {
                     i += 1;
                     Unquoted
                 }
-                Unquoted => match memchr::memchr3(delimiter, b'\n', b'\r', &b[i..]) {
+                Unquoted => match find_any3(&b[i..], delimiter, b'\n', b'\r') {
                     None => {
                         i = b.len();
                         Unquoted
@@ -883,6 +883,27 @@ impl CsvScan {
             };
         }
     }
+}
+
+/// Where the first of bytes `a`, `b` or `c` stands in `hay`. Cells are
+/// short: eight bytes are looked at a time, without a general search's
+/// set-up.
+fn find_any3(hay: &[u8], a: u8, b: u8, c: u8) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    // the high bit of each zero byte of x; the lowest one is exact (a borrow
+    // marks bytes above a zero byte only), so the lowest of all three is too
+    let zeros = |x: u64| x.wrapping_sub(ONES) & !x & (ONES << 7);
+    let mut i = 0;
+    while let Some(chunk) = hay.get(i..i + 8) {
+        let w = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        let hit =
+            zeros(w ^ (ONES * u64::from(a))) | zeros(w ^ (ONES * u64::from(b))) | zeros(w ^ (ONES * u64::from(c)));
+        if hit != 0 {
+            return Some(i + (hit.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    hay[i..].iter().position(|&x| x == a || x == b || x == c).map(|p| i + p)
 }
 
 /// The next `"` at or after `i`. JSON in a CSV cell has one every few
@@ -979,7 +1000,11 @@ fn read_csv_piece(
             } else {
                 let span = |&(a, b): &(u32, u32)| a as usize..b as usize;
                 let mut cells = emptied(std::mem::take(&mut spare_cells));
-                cells.extend(fields.iter().map_while(|f| std::str::from_utf8(&unquoted[span(f)]).ok()));
+                // the fields side by side are checked at once; a field then
+                // must start and end on characters of that text
+                if let Ok(text) = std::str::from_utf8(&unquoted) {
+                    cells.extend(fields.iter().map_while(|f| text.get(span(f))));
+                }
                 if cells.len() == fields.len() {
                     read_csv_row(&mut out, line as u32, at, len, &cells, layout, tz);
                 } else {
@@ -1034,7 +1059,7 @@ fn split_record(record: &[u8], delimiter: u8, out: &mut Vec<u8>, fields: &mut Ve
         }
         // unquoted, or what follows a closing quote: kept as it stands
         let rest = &record[i..];
-        let stop = memchr::memchr3(delimiter, b'\r', b'\n', rest).unwrap_or(rest.len());
+        let stop = find_any3(rest, delimiter, b'\r', b'\n').unwrap_or(rest.len());
         out.extend_from_slice(&rest[..stop]);
         i += stop;
         fields.push((from, out.len() as u32));
@@ -1145,6 +1170,26 @@ mod tests {
         let t = b"a,\"[2,\"\"x\"\"]\",\"\"\r\n\n\"q\"tail,c\n";
         assert_eq!(split_fields(t, b','), csv_crate_fields(t, b','));
         assert_eq!(split_fields(t, b',')[0][1], b"[2,\"x\"]".to_vec());
+    }
+
+    proptest! {
+        #[test]
+        fn find_any3_finds_the_first_of_three(hay in prop::collection::vec(prop::sample::select(vec![b'a', b',', b'\n', b'\r', 0x80, 0xff, 0]), 0..40)) {
+            let want = hay.iter().position(|&c| c == b',' || c == b'\n' || c == b'\r');
+            prop_assert_eq!(find_any3(&hay, b',', b'\n', b'\r'), want);
+        }
+    }
+
+    #[test]
+    fn cells_split_inside_a_character_are_read_lossily() {
+        // "\xE2" and "\x82\xAC" are not UTF-8 each, though side by side they make "€"
+        let record = b"\xE2,\x82\xAC,x\n";
+        let (mut unquoted, mut fields) = (Vec::new(), Vec::new());
+        assert!(split_record(record, b',', &mut unquoted, &mut fields));
+        let text = std::str::from_utf8(&unquoted).unwrap();
+        assert_eq!(text, "€x");
+        let span = |&(a, b): &(u32, u32)| a as usize..b as usize;
+        assert!(fields.iter().map_while(|f| text.get(span(f))).count() < fields.len());
     }
 
     #[test]
