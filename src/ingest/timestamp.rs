@@ -40,9 +40,16 @@ const SCAN_TAIL: usize = 48;
 /// Surrounding whitespace and quotes are ignored. Bare numbers are epoch
 /// seconds (10 digits, optional fraction) or epoch milliseconds (13 digits).
 pub fn parse_timestamp(text: &str, source_tz: Tz) -> Option<Millis> {
-    let t = text.trim_matches(|c: char| {
-        c.is_whitespace() || matches!(c, '"' | '\'' | '\u{201C}' | '\u{201D}' | '\u{2018}' | '\u{2019}')
-    });
+    // the common case, nothing to trim: it starts with a digit and ends with one or a letter
+    let plain = text.as_bytes().first().is_some_and(u8::is_ascii_digit)
+        && text.as_bytes().last().is_some_and(u8::is_ascii_alphanumeric);
+    let t = if plain {
+        text
+    } else {
+        text.trim_matches(|c: char| {
+            c.is_whitespace() || matches!(c, '"' | '\'' | '\u{201C}' | '\u{201D}' | '\u{2018}' | '\u{2019}')
+        })
+    };
     let b = t.as_bytes();
     if b.is_empty() {
         return None;
@@ -282,16 +289,19 @@ fn parse_general(b: &[u8], i: usize) -> Option<Parsed> {
 /// fraction, then `Z` or nothing that could be a zone or am/pm. `None` leaves
 /// the text to the general parser, which reads these the same way.
 fn parse_iso_plain(b: &[u8], i: usize) -> Option<Parsed> {
-    let d = b.get(i..i + 19)?;
+    let d: &[u8; 19] = b.get(i..i + 19)?.try_into().ok()?;
     if d[4] != b'-' || d[7] != b'-' || !matches!(d[10], b'T' | b' ') || d[13] != b':' || d[16] != b':' {
         return None;
     }
-    let two = |k: usize| {
-        let (hi, lo) = (d[k].wrapping_sub(b'0'), d[k + 1].wrapping_sub(b'0'));
-        (hi < 10 && lo < 10).then_some(u32::from(hi) * 10 + u32::from(lo))
-    };
-    let (y, m, day) = ((two(0)? * 100 + two(2)?) as i32, two(5)?, two(8)?);
-    let (h, mi, s) = (two(11)?, two(14)?, two(17)?);
+    // the fourteen digits, checked all at once
+    const DIGITS: [usize; 14] = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
+    let v = DIGITS.map(|k| d[k].wrapping_sub(b'0'));
+    if v.iter().fold(0, |any, &x| any | u8::from(x > 9)) != 0 {
+        return None;
+    }
+    let two = |k: usize| u32::from(v[k]) * 10 + u32::from(v[k + 1]);
+    let (y, m, day) = ((two(0) * 100 + two(2)) as i32, two(4), two(6));
+    let (h, mi, s) = (two(8), two(10), two(12));
     if !(1..=12).contains(&m) || day == 0 || day > days_in_month(y, m) || h > 23 || mi > 59 || s > 60 {
         return None;
     }
