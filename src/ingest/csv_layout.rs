@@ -284,21 +284,19 @@ impl CsvLayout {
     }
 
     /// Every message of one raw record: the request, and the answer when the row holds it too.
+    /// The record is split as loading splits it (`split_record`, which
+    /// the csv crate's reading is held to).
     pub fn extract_raw_all(&self, raw: &str, tz: Tz) -> Vec<Extracted<'static>> {
-        let mut rdr = csv::ReaderBuilder::new()
-            .delimiter(self.delimiter)
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(raw.as_bytes());
-        match rdr.records().next() {
-            Some(Ok(rec)) => {
-                let cells: Vec<&str> = rec.iter().collect();
-                let mut all = vec![with_tape(|t| self.extract_cells_in(&cells, tz, t).into_owned())];
-                all.extend(with_tape(|t| self.extract_answer_cells_in(&cells, tz, t).map(Extracted::into_owned)));
-                all
-            }
-            _ => vec![Extracted::unparsed("not a CSV record")],
+        let (mut unquoted, mut fields) = (Vec::new(), Vec::new());
+        if !super::split_record(raw.as_bytes(), self.delimiter, &mut unquoted, &mut fields) {
+            return vec![Extracted::unparsed("not a CSV record")];
         }
+        // fields of a text cut at ASCII bytes are text too
+        let text = String::from_utf8_lossy(&unquoted);
+        let cells: Vec<&str> = fields.iter().map(|&(a, b)| text.get(a as usize..b as usize).unwrap_or("")).collect();
+        let mut all = vec![with_tape(|t| self.extract_cells_in(&cells, tz, t).into_owned())];
+        all.extend(with_tape(|t| self.extract_answer_cells_in(&cells, tz, t).map(Extracted::into_owned)));
+        all
     }
 
     /// Read one raw record's request (for re-reading a message from its span).

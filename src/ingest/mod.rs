@@ -1043,7 +1043,7 @@ fn emptied<'b>(mut v: Vec<&str>) -> Vec<&'b str> {
 /// quoted field only at its start, `""` inside one is a quote, anything
 /// after a closing quote is kept), unquoted into `out`, their ranges into
 /// `fields`. False when the record is only blank lines (no record).
-fn split_record(record: &[u8], delimiter: u8, out: &mut Vec<u8>, fields: &mut Vec<(u32, u32)>) -> bool {
+pub(crate) fn split_record(record: &[u8], delimiter: u8, out: &mut Vec<u8>, fields: &mut Vec<(u32, u32)>) -> bool {
     out.clear();
     fields.clear();
     let is_end = |c: u8| c == b'\r' || c == b'\n';
