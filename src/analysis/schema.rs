@@ -727,7 +727,10 @@ fn check_object(fields: &[Field], obj: Json<'_>, path: &Path, out: &mut Vec<Viol
     // out: look from the field after the last one found on, then before it
     let mut next = 0;
     for (key, value) in obj.members() {
-        let is_key = |f: &Field| key.str_is(f.name);
+        // the key's text once, compared with each field's name
+        let key = key.as_str();
+        let key = key.as_deref().map(str::as_bytes);
+        let is_key = |f: &Field| key.is_some_and(|k| bytes_eq(k, f.name.as_bytes()));
         let hit = match fields[next..].iter().position(is_key) {
             Some(i) => Some(next + i),
             None => fields[..next].iter().position(is_key),
@@ -749,6 +752,8 @@ fn check_object(fields: &[Field], obj: Json<'_>, path: &Path, out: &mut Vec<Viol
             None => obj.get(field.name),
         };
         match value {
+            // a plainly valid scalar needs no call
+            Some(value) if scalar_is_valid(&field.ty, value) => {}
             Some(value) => check_value(&field.ty, value, &here, out),
             None if field.required => {
                 report(out, ViolationKind::MissingField, &here, |p| format!("required field \"{p}\" is missing"))

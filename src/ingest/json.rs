@@ -469,10 +469,16 @@ impl<'a> Json<'a> {
     /// Whether a string value equals `s`.
     #[inline]
     pub fn str_is(&self, s: &str) -> bool {
-        match self.plain_bytes() {
-            Some(b) => bytes_eq(b, s.as_bytes()),
-            None => self.kind() == Kind::Str && self.as_str().is_some_and(|v| v == s),
+        let n = self.node();
+        if n.kind != Kind::Str {
+            return false;
         }
+        if n.flag {
+            return self.as_str().is_some_and(|v| v == s);
+        }
+        // the quotes are bytes too: compare lengths before any bytes
+        let (start, end) = (n.start as usize + 1, n.end as usize - 1);
+        end - start == s.len() && bytes_eq(&self.text.as_bytes()[start..end], s.as_bytes())
     }
 
     /// Where this value stands on its tape (see [`Json::on_tape`]).
