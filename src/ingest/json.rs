@@ -283,7 +283,9 @@ fn skip_plain(b: &[u8], mut i: usize) -> usize {
     let below = |x: u64, n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x & HIGH;
     while let Some(chunk) = b.get(i..i + 8) {
         let w = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
-        let special = below(w ^ (ONES * u64::from(b'"')), 1) | below(w ^ (ONES * u64::from(b'\\')), 1) | below(w, 0x20);
+        // with bit 1 flipped, `"` (0x22) becomes 0x20 while the control
+        // bytes stay below it and nothing else falls there: one test for both
+        let special = below(w ^ (ONES * 0x02), 0x21) | below(w ^ (ONES * u64::from(b'\\')), 1);
         if special != 0 {
             return i + (special.trailing_zeros() / 8) as usize;
         }
@@ -691,6 +693,24 @@ mod tests {
         }
         for good in ["1", "-0", "0.5e-3", "\"\\ud83d\\ude00\"", "18446744073709551615", "1e300", " [ ] ", "{}"] {
             assert!(tape(good).is_ok(), "{good:?} must be read");
+        }
+    }
+
+    #[test]
+    fn skip_plain_stops_at_quotes_backslashes_and_control_bytes_only() {
+        for byte in 0..=255u8 {
+            let special = byte == b'"' || byte == b'\\' || byte < 0x20;
+            for at in 0..16 {
+                let mut b = vec![b'a'; 24];
+                b[at] = byte;
+                let stop = skip_plain(&b, 0);
+                if special {
+                    assert_eq!(stop, at, "byte {byte:#04x} at {at}");
+                } else {
+                    // eight bytes at a time: stops only where fewer than eight are left
+                    assert!(stop > at && stop + 8 > b.len(), "byte {byte:#04x} at {at}: stopped at {stop}");
+                }
+            }
         }
     }
 
