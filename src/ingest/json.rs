@@ -83,7 +83,11 @@ struct Parser<'a, 'n> {
 impl Parser<'_, '_> {
     #[inline(always)]
     fn ws(&self, mut i: usize) -> usize {
-        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.b.get(i) {
+        // (compact JSON has none: one comparison tells)
+        while let Some(&c) = self.b.get(i) {
+            if c > b' ' || !matches!(c, b' ' | b'\n' | b'\r' | b'\t') {
+                break;
+            }
             i += 1;
         }
         i
