@@ -244,8 +244,9 @@ fn read_meter_values(v: Json<'_>, from_stop: bool, f: &mut RawFacts) {
 }
 
 /// `str::parse::<f64>`, with the common short decimals (`1568001`,
-/// `10.7`) read directly: a whole number below 2^53 divided by a power of
-/// ten up to 10^22 is both exact and rounded once, as the parser's is.
+/// `10.7`) read directly: a whole number below 2^53 and a power of ten up
+/// to 10^22 are exact as floats, so their quotient is rounded once, as the
+/// parser's result is (here at most 15 digits and 10^15).
 fn parse_f64(s: &str) -> Option<f64> {
     const POW10: [f64; 16] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
     let b = s.as_bytes();
