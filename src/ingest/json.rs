@@ -280,18 +280,13 @@ impl Parser<'_, '_> {
 /// (or where fewer than eight bytes are left).
 #[inline(always)]
 fn skip_plain(b: &[u8], mut i: usize) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    // the high bit of each byte of x below n (n <= 128); a borrow can mark a
-    // byte above the first such byte too, never one before it
-    let below = |x: u64, n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x & HIGH;
-    while let Some(chunk) = b.get(i..i + 8) {
-        let w = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+    use super::swar;
+    while let Some(w) = swar::word(b, i) {
         // with bit 1 flipped, `"` (0x22) becomes 0x20 while the control
         // bytes stay below it and nothing else falls there: one test for both
-        let special = below(w ^ (ONES * 0x02), 0x21) | below(w ^ (ONES * u64::from(b'\\')), 1);
+        let special = swar::below(w ^ swar::splat(0x02), 0x21) | swar::equal(w, b'\\');
         if special != 0 {
-            return i + (special.trailing_zeros() / 8) as usize;
+            return i + swar::first(special);
         }
         i += 8;
     }
@@ -302,19 +297,12 @@ fn skip_plain(b: &[u8], mut i: usize) -> usize {
 /// values of payloads) with a few word loads instead of a call to `memcmp`.
 #[inline]
 pub fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
-    let n = a.len();
-    if n != b.len() {
+    if a.len() != b.len() {
         return false;
     }
-    // two overlapping loads cover every byte
-    let word8 = |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().expect("eight bytes"));
-    let word4 = |s: &[u8], at: usize| u32::from_le_bytes(s[at..at + 4].try_into().expect("four bytes"));
-    match n {
-        0 => true,
-        1..=3 => a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1],
-        4..=7 => word4(a, 0) == word4(b, 0) && word4(a, n - 4) == word4(b, n - 4),
-        8..=16 => word8(a, 0) == word8(b, 0) && word8(a, n - 8) == word8(b, n - 8),
-        _ => word8(a, 0) == word8(b, 0) && a == b,
+    match (super::swar::short_words(a), super::swar::short_words(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => a == b,
     }
 }
 

@@ -9,6 +9,7 @@ pub mod json;
 pub mod jsonl;
 pub mod nesting;
 pub mod source;
+pub mod swar;
 pub mod text;
 pub mod timestamp;
 
@@ -889,17 +890,12 @@ impl CsvScan {
 /// short: eight bytes are looked at a time, without a general search's
 /// set-up.
 fn find_any3(hay: &[u8], a: u8, b: u8, c: u8) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    // the high bit of each zero byte of x; the lowest one is exact (a borrow
-    // marks bytes above a zero byte only), so the lowest of all three is too
-    let zeros = |x: u64| x.wrapping_sub(ONES) & !x & (ONES << 7);
     let mut i = 0;
-    while let Some(chunk) = hay.get(i..i + 8) {
-        let w = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
-        let hit =
-            zeros(w ^ (ONES * u64::from(a))) | zeros(w ^ (ONES * u64::from(b))) | zeros(w ^ (ONES * u64::from(c)));
+    while let Some(w) = swar::word(hay, i) {
+        // the lowest mark of each is exact, so the lowest of all three is too
+        let hit = swar::equal(w, a) | swar::equal(w, b) | swar::equal(w, c);
         if hit != 0 {
-            return Some(i + (hit.trailing_zeros() / 8) as usize);
+            return Some(i + swar::first(hit));
         }
         i += 8;
     }
@@ -910,14 +906,10 @@ fn find_any3(hay: &[u8], a: u8, b: u8, c: u8) -> Option<usize> {
 /// bytes, so this looks at eight bytes at a time itself rather than pay for
 /// a general search's set-up at every quote.
 fn next_quote(b: &[u8], mut i: usize) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const QUOTES: u64 = ONES * b'"' as u64;
-    while let Some(chunk) = b.get(i..i + 8) {
-        let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes")) ^ QUOTES;
-        // the high bit of each zero byte of x (a quote); the lowest one is exact
-        let zero = x.wrapping_sub(ONES) & !x & (ONES << 7);
-        if zero != 0 {
-            return Some(i + (zero.trailing_zeros() / 8) as usize);
+    while let Some(w) = swar::word(b, i) {
+        let quotes = swar::equal(w, b'"');
+        if quotes != 0 {
+            return Some(i + swar::first(quotes));
         }
         i += 8;
     }
@@ -930,8 +922,6 @@ fn next_quote(b: &[u8], mut i: usize) -> Option<usize> {
 /// quote every few bytes: the bytes are copied eight at a time, a quote
 /// found among them cutting the copy back, rather than one copy per quote.
 fn unquote(record: &[u8], mut i: usize, out: &mut Vec<u8>) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const QUOTES: u64 = ONES * b'"' as u64;
     out.reserve(record.len().saturating_sub(i));
     loop {
         // copy up to the next quote
@@ -943,11 +933,9 @@ fn unquote(record: &[u8], mut i: usize, out: &mut Vec<u8>) -> usize {
                 break p.map(|p| i + p);
             };
             out.extend_from_slice(chunk);
-            let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes")) ^ QUOTES;
-            // the high bit of each zero byte of x (a quote); the lowest one is exact
-            let zero = x.wrapping_sub(ONES) & !x & (ONES << 7);
-            if zero != 0 {
-                let p = (zero.trailing_zeros() / 8) as usize;
+            let quotes = swar::equal(u64::from_le_bytes(chunk.try_into().expect("eight bytes")), b'"');
+            if quotes != 0 {
+                let p = swar::first(quotes);
                 out.truncate(out.len() - (8 - p));
                 break Some(i + p);
             }

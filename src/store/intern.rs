@@ -110,25 +110,15 @@ pub struct Interner {
     recent: Vec<(ShortKey, Sym)>,
 }
 
-/// A string of at most 16 bytes as its length and two words that hold all
-/// its bytes (two overlapping loads): equal keys, equal strings.
+/// A string of at most 16 bytes as its length and the two words that hold
+/// all its bytes (`swar::short_words`): equal keys, equal strings.
 #[derive(Clone, Copy, PartialEq, Eq, Default)]
 struct ShortKey(u64, u64, usize);
 
 impl ShortKey {
     fn of(s: &str) -> Option<ShortKey> {
-        let b = s.as_bytes();
-        let n = b.len();
-        let word8 = |at: usize| u64::from_le_bytes(b[at..at + 8].try_into().expect("eight bytes"));
-        let word4 = |at: usize| u64::from(u32::from_le_bytes(b[at..at + 4].try_into().expect("four bytes")));
-        let (a, z) = match n {
-            0 => (0, 0),
-            1..=3 => (u64::from(b[0]) | u64::from(b[n / 2]) << 8 | u64::from(b[n - 1]) << 16, 0),
-            4..=7 => (word4(0), word4(n - 4)),
-            8..=16 => (word8(0), word8(n - 8)),
-            _ => return None,
-        };
-        Some(ShortKey(a, z, n))
+        let (a, z) = crate::ingest::swar::short_words(s.as_bytes())?;
+        Some(ShortKey(a, z, s.len()))
     }
 
     fn slot(self) -> usize {
