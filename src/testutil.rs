@@ -7,8 +7,13 @@ use std::io::Write;
 
 /// Load `text` as if it were a file with the given extension.
 pub fn load_str(text: &str, ext: &str) -> LogStore {
+    load_bytes(text.as_bytes(), ext)
+}
+
+/// [`load_str`] of bytes that need not be UTF-8.
+pub fn load_bytes(bytes: &[u8], ext: &str) -> LogStore {
     let mut f = tempfile::Builder::new().suffix(ext).tempfile().expect("temp file");
-    f.write_all(text.as_bytes()).expect("write");
+    f.write_all(bytes).expect("write");
     let name = f.path().to_string_lossy().into_owned();
     let store = load(&[name], LoadOptions::default(), &|_, _| {}).expect("load");
     drop(f);

@@ -1170,14 +1170,15 @@ mod tests {
 
     #[test]
     fn cells_split_inside_a_character_are_read_lossily() {
-        // "\xE2" and "\x82\xAC" are not UTF-8 each, though side by side they make "€"
-        let record = b"\xE2,\x82\xAC,x\n";
-        let (mut unquoted, mut fields) = (Vec::new(), Vec::new());
-        assert!(split_record(record, b',', &mut unquoted, &mut fields));
-        let text = std::str::from_utf8(&unquoted).unwrap();
-        assert_eq!(text, "€x");
-        let span = |&(a, b): &(u32, u32)| a as usize..b as usize;
-        assert!(fields.iter().map_while(|f| text.get(span(f))).count() < fields.len());
+        // "CP\xE2" and "\x82\xAC" are not UTF-8 each, though side by side
+        // they make "CP€": each cell is read on its own, lossily
+        let csv = b"Timestamp,ChargePoint,Note,Message\n\
+2025-01-01T00:00:00Z,CP\xE2,\x82\xAC,\"[2,\"\"a\"\",\"\"Heartbeat\"\",{}]\"\n\
+2025-01-01T00:00:01Z,CP1,ok,\"[2,\"\"b\"\",\"\"Heartbeat\"\",{}]\"\n";
+        let store = crate::testutil::load_bytes(csv, ".csv");
+        let stations: Vec<&str> = store.messages.iter().map(|m| store.str(m.station)).collect();
+        assert_eq!(stations, ["CP\u{FFFD}", "CP1"]);
+        assert!(store.warnings.iter().any(|w| w.contains("not UTF-8")), "{:?}", store.warnings);
     }
 
     #[test]
