@@ -48,12 +48,7 @@ impl Texts {
     }
 
     pub fn get(&self, slot: Slot) -> Option<&str> {
-        self.get_index(slot as usize)
-    }
-
-    /// The text of the slot numbered `slot`.
-    pub fn get_index(&self, slot: usize) -> Option<&str> {
-        let (a, b) = self.spans[slot];
+        let (a, b) = self.spans[slot as usize];
         (a != u32::MAX).then(|| &self.buf[a as usize..b as usize])
     }
 
