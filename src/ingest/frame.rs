@@ -53,14 +53,25 @@ pub struct Frame<'a> {
 #[derive(Clone, Debug)]
 pub enum Payload<'a> {
     Tape(Json<'a>),
+    /// On a tape that is a copy of a kept shape's (see [`json::parse_shaped`]),
+    /// with the shape's id.
+    Shaped(Json<'a>, u64),
     Own(Doc),
 }
 
 impl Payload<'_> {
     pub fn root(&self) -> Json<'_> {
         match self {
-            Payload::Tape(j) => *j,
+            Payload::Tape(j) | Payload::Shaped(j, _) => *j,
             Payload::Own(d) => d.root(),
+        }
+    }
+
+    /// The id of the kept shape the payload's tape is a copy of (0: none).
+    pub fn shape(&self) -> u64 {
+        match self {
+            Payload::Shaped(_, id) => *id,
+            _ => 0,
         }
     }
 
@@ -80,7 +91,15 @@ impl PartialEq for Payload<'_> {
     }
 }
 
-impl Frame<'_> {
+impl<'a> Frame<'a> {
+    /// The frame, its payload marked as read on a copy of shape `id` (0: none).
+    fn shaped(mut self, id: u64) -> Frame<'a> {
+        if let (Payload::Tape(j), true) = (&self.payload, id != 0) {
+            self.payload = Payload::Shaped(*j, id);
+        }
+        self
+    }
+
     /// The same frame, owning all its parts.
     pub fn into_owned(self) -> Frame<'static> {
         let own = |c: Cow<'_, str>| Cow::Owned(c.into_owned());
@@ -91,7 +110,7 @@ impl Frame<'_> {
             error_code: self.error_code.map(own),
             error_description: self.error_description.map(own),
             payload: match self.payload {
-                Payload::Tape(j) => Payload::Own(Doc::copy_of(j)),
+                Payload::Tape(j) | Payload::Shaped(j, _) => Payload::Own(Doc::copy_of(j)),
                 Payload::Own(d) => Payload::Own(d),
             },
             deviations: self.deviations,
@@ -149,8 +168,8 @@ pub fn parse_frame(text: &str) -> Result<Frame<'static>, FrameError> {
 /// [`parse_frame`] onto the caller's tape: the frame borrows `text` and the
 /// tape (a repaired frame owns its parts, as the repaired text is its own).
 pub fn parse_frame_in<'a>(text: &'a str, nodes: &'a mut Vec<json::Node>) -> Result<Frame<'a>, FrameError> {
-    match json::parse_into(text, nodes) {
-        Ok(()) => from_tape(Tape { text, nodes }.root(), false),
+    match json::parse_shaped(text, shape_key(text), nodes) {
+        Ok(shape) => from_tape(Tape { text, nodes }.root(), false).map(|f| f.shaped(shape)),
         Err(strict_err) => {
             let needs_repair = text.chars().any(|c| TYPO_QUOTES.contains(&c) || is_invisible(c));
             if needs_repair {
@@ -179,13 +198,28 @@ pub fn parse_frame_prefix(text: &str) -> Option<(Result<Frame<'static>, FrameErr
 /// text: strict JSON first, then up to its closing bracket (repaired when it
 /// has to be), then the whole body. The error is the row's reason.
 pub fn parse_body_in<'a>(body: &'a str, nodes: &'a mut Vec<json::Node>) -> Result<Frame<'a>, String> {
-    if let Some(end) = json::parse_prefix_into(body, nodes) {
-        return from_tape(Tape { text: &body[..end], nodes }.root(), false).map_err(|e| e.to_string());
+    if let Some((end, shape)) = json::parse_prefix_shaped(body, shape_key(body), nodes) {
+        return from_tape(Tape { text: &body[..end], nodes }.root(), false)
+            .map(|f| f.shaped(shape))
+            .map_err(|e| e.to_string());
     }
     match frame_end(body) {
         Ok(end) => parse_frame_in(&body[..end], nodes).map_err(|e| e.to_string()),
         Err(_) => parse_frame_in(body.trim_end(), nodes)
             .map_err(|_| "frame is cut off (its brackets never close)".to_string()),
+    }
+}
+
+/// What a frame's shape is kept under: the bytes after its uniqueId's
+/// closing quote (`,"MeterValues",{` or `,{"currentTime":`), which tell the
+/// message apart; any key is right, as a shape is only used when it matches.
+fn shape_key(text: &str) -> &[u8] {
+    let b = text.as_bytes();
+    let head = &b[..b.len().min(64)];
+    let second = memchr::memchr(b'"', head).and_then(|q| memchr::memchr(b'"', &head[q + 1..]).map(|r| q + 1 + r));
+    match second {
+        Some(q) => &b[q + 1..b.len().min(q + 17)],
+        None => &b[..b.len().min(16)],
     }
 }
 

@@ -7,6 +7,7 @@
 //! grammar), so a frame reads the same whichever reader looks at it; the
 //! explorer still uses `serde_json::Value` for the one message it shows.
 
+use super::shape;
 use serde_json::Value;
 use std::borrow::Cow;
 
@@ -27,16 +28,16 @@ pub enum Kind {
 /// One value (or object key) on the tape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Node {
-    kind: Kind,
+    pub(super) kind: Kind,
     /// Strings: holds a backslash escape. Numbers: not a plain integer.
-    flag: bool,
+    pub(super) flag: bool,
     /// Byte span in the text (strings with their quotes).
-    start: u32,
-    end: u32,
+    pub(super) start: u32,
+    pub(super) end: u32,
     /// Index of the node after this one's subtree.
-    next: u32,
+    pub(super) next: u32,
     /// Members of an object, elements of an array.
-    count: u32,
+    pub(super) count: u32,
 }
 
 /// Why a text is not JSON (the message is `serde_json`'s).
@@ -73,6 +74,31 @@ pub fn parse_prefix_into(text: &str, nodes: &mut Vec<Node>) -> Option<usize> {
         return None;
     }
     (Parser { b: text.as_bytes(), nodes }).run(false).ok()
+}
+
+/// [`parse_into`] through the thread's kept shapes (see [`super::shape`]):
+/// a text of a shape kept under `key` is read without parsing, any other is
+/// parsed and its shape kept. Returns the id of the shape the tape is (0
+/// when it is none).
+pub fn parse_shaped(text: &str, key: &[u8], nodes: &mut Vec<Node>) -> Result<u64, JsonError> {
+    if let Some((end, id)) = shape::read(text.as_bytes(), key, nodes) {
+        if (Parser { b: text.as_bytes(), nodes }).ws(end) == text.len() {
+            return Ok(id);
+        }
+    }
+    parse_into(text, nodes)?;
+    let end = nodes.first().map_or(0, |root| root.end as usize);
+    Ok(shape::keep(&text.as_bytes()[..end], key, nodes))
+}
+
+/// [`parse_prefix_into`] through the thread's kept shapes (see [`parse_shaped`]):
+/// returns where the value ends and the id of the shape its tape is.
+pub fn parse_prefix_shaped(text: &str, key: &[u8], nodes: &mut Vec<Node>) -> Option<(usize, u64)> {
+    if let Some(hit) = shape::read(text.as_bytes(), key, nodes) {
+        return Some(hit);
+    }
+    let end = parse_prefix_into(text, nodes)?;
+    Some((end, shape::keep(&text.as_bytes()[..end], key, nodes)))
 }
 
 struct Parser<'a, 'n> {
@@ -219,67 +245,73 @@ impl Parser<'_, '_> {
         Ok(i + word.len())
     }
 
-    /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`
     fn number(&mut self, start: usize) -> Result<usize, ()> {
-        let b = self.b;
-        let digits = |mut i: usize| {
-            let from = i;
-            while b.get(i).is_some_and(u8::is_ascii_digit) {
-                i += 1;
-            }
-            (i, i - from)
-        };
-        let mut i = start;
-        if b[i] == b'-' {
+        let (end, flag) = number_end(self.b, start)?;
+        self.push(Kind::Num, flag, start, end);
+        Ok(end)
+    }
+}
+
+/// Where the number that starts at `start` ends, and whether it is not a
+/// plain integer (the tape's flag): `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`,
+/// finite, as `serde_json` reads numbers.
+#[inline]
+pub(super) fn number_end(b: &[u8], start: usize) -> Result<(usize, bool), ()> {
+    let digits = |mut i: usize| {
+        let from = i;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
             i += 1;
         }
-        let (after, n) = digits(i);
-        if n == 0 || (n > 1 && b[i] == b'0') {
+        (i, i - from)
+    };
+    let mut i = start;
+    if b.get(i) == Some(&b'-') {
+        i += 1;
+    }
+    let (after, n) = digits(i);
+    if n == 0 || (n > 1 && b[i] == b'0') {
+        return Err(());
+    }
+    i = after;
+    let mut plain = true;
+    if b.get(i) == Some(&b'.') {
+        let (after, n) = digits(i + 1);
+        if n == 0 {
             return Err(());
         }
         i = after;
-        let mut plain = true;
-        if b.get(i) == Some(&b'.') {
-            let (after, n) = digits(i + 1);
-            if n == 0 {
-                return Err(());
-            }
-            i = after;
-            plain = false;
-        }
-        if let Some(b'e' | b'E') = b.get(i) {
+        plain = false;
+    }
+    if let Some(b'e' | b'E') = b.get(i) {
+        i += 1;
+        if let Some(b'+' | b'-') = b.get(i) {
             i += 1;
-            if let Some(b'+' | b'-') = b.get(i) {
-                i += 1;
-            }
-            let (after, n) = digits(i);
-            if n == 0 {
-                return Err(());
-            }
-            i = after;
-            plain = false;
         }
-        // at most 18 digits always fit an i64 (the common case: no parse)
-        if plain && i - start <= 18 {
-            self.push(Kind::Num, false, start, i);
-            return Ok(i);
-        }
-        let text = std::str::from_utf8(&b[start..i]).map_err(|_| ())?;
-        let integer = plain && (text.parse::<i64>().is_ok() || text.parse::<u64>().is_ok());
-        // serde reads every other number as an f64 and refuses infinities
-        if !integer && !text.parse::<f64>().is_ok_and(f64::is_finite) {
+        let (after, n) = digits(i);
+        if n == 0 {
             return Err(());
         }
-        self.push(Kind::Num, !integer, start, i);
-        Ok(i)
+        i = after;
+        plain = false;
     }
+    // at most 18 digits always fit an i64 (the common case: no parse)
+    if plain && i - start <= 18 {
+        return Ok((i, false));
+    }
+    let text = std::str::from_utf8(&b[start..i]).map_err(|_| ())?;
+    let integer = plain && (text.parse::<i64>().is_ok() || text.parse::<u64>().is_ok());
+    // serde reads every other number as an f64 and refuses infinities
+    if !integer && !text.parse::<f64>().is_ok_and(f64::is_finite) {
+        return Err(());
+    }
+    Ok((i, !integer))
 }
 
 /// Skip the bytes of a string that need no look (not `"`, `\\` or a control
 /// byte), eight at a time; returns where the first byte that does stands
 /// (or where fewer than eight bytes are left).
 #[inline(always)]
-fn skip_plain(b: &[u8], mut i: usize) -> usize {
+pub(super) fn skip_plain(b: &[u8], mut i: usize) -> usize {
     use super::swar;
     while let Some(w) = swar::word(b, i) {
         // with bit 1 flipped, `"` (0x22) becomes 0x20 while the control
@@ -750,6 +782,42 @@ mod tests {
             // (serde's own float reading is not exact: compare with it, not with v)
             let theirs: Value = serde_json::from_str(&text).unwrap();
             prop_assert_eq!(Tape { text: &text, nodes: &nodes }.root().to_value(), theirs);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 4000, ..ProptestConfig::default() })]
+
+        /// A text read through a kept shape reads to the parser's tape, or
+        /// is parsed: whatever the edits to the text the shape was kept of.
+        #[test]
+        fn shaped_reading_is_parsing(
+            v in json_value(),
+            edits in prop::collection::vec((any::<prop::sample::Index>(), 0u8..3, prop::sample::select(
+                &['"', '\\', '0', '1', '9', '-', '.', 'e', 'a', 'é', ' ', ',', ':', '[', ']', '{', '}'][..])), 0..4),
+            tail in "[ x\\]]{0,2}",
+        ) {
+            let template = v.to_string();
+            let mut chars: Vec<char> = template.chars().collect();
+            for (at, op, c) in edits {
+                let i = at.index(chars.len() + 1);
+                match op {
+                    0 if i < chars.len() => chars[i] = c,
+                    1 => chars.insert(i, c),
+                    _ if i < chars.len() => { chars.remove(i); }
+                    _ => {}
+                }
+            }
+            let text: String = chars.into_iter().collect::<String>() + &tail;
+            let mut nodes = Vec::new();
+            parse_prefix_shaped(&template, b"prop", &mut nodes);
+            let shaped = parse_prefix_shaped(&text, b"prop", &mut nodes).map(|(end, _)| (end, nodes.clone()));
+            let parsed = parse_prefix_into(&text, &mut nodes).map(|end| (end, nodes.clone()));
+            prop_assert_eq!(shaped, parsed, "{:?} after {:?}", text, template);
+            parse_shaped(&template, b"prop", &mut nodes).ok();
+            let shaped = parse_shaped(&text, b"prop", &mut nodes).map(|_| nodes.clone());
+            let parsed = parse_into(&text, &mut nodes).map(|()| nodes.clone());
+            prop_assert_eq!(shaped, parsed, "{:?} after {:?}", text, template);
         }
     }
 

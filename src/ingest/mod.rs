@@ -8,12 +8,13 @@ pub mod hints;
 pub mod json;
 pub mod jsonl;
 pub mod nesting;
+mod shape;
 pub mod source;
 pub mod swar;
 pub mod text;
 pub mod timestamp;
 
-use crate::analysis::schema::{check_request, Violation};
+use crate::analysis::schema::{check_request_shaped, Violation};
 use crate::store::{LogStore, StoreBuilder};
 use crate::store::{MeterReading, NO_INT};
 use crate::store::{Uid, NO_TIME};
@@ -401,7 +402,9 @@ impl Batch {
                 }
                 facts::extract_into(&frame, f);
                 let violations = match (&frame.action, frame.kind) {
-                    (Some(action), MsgKind::Call) => check_request(action, frame.payload.root()),
+                    (Some(action), MsgKind::Call) => {
+                        check_request_shaped(action, frame.payload.root(), frame.payload.shape())
+                    }
                     _ => Vec::new(),
                 };
                 if !violations.is_empty() || !frame.deviations.is_empty() {

@@ -7,7 +7,7 @@ use super::{
     TxIdx, Uid, Unparsed,
 };
 use super::{NO_INT, NO_TIME, TIME_ONLY};
-use crate::analysis::schema::{check_response, Violation};
+use crate::analysis::schema::{check_response, check_response_shaped, Violation};
 use crate::ingest::facts::Slot;
 use crate::ingest::frame::with_tape;
 use crate::ingest::frame::MsgKind;
@@ -201,11 +201,13 @@ impl StoreBuilder {
                     match request {
                         // validated now; the final pairing (in time order) normally agrees
                         Some(a) => {
+                            let action = self.strings.get(a);
                             let found = with_tape(|tape| {
-                                json::parse_into(payload, tape).map_or_else(
+                                json::parse_shaped(payload, action.as_bytes(), tape).map_or_else(
                                     |_| Vec::new(),
-                                    |()| {
-                                        check_response(self.strings.get(a), Tape { text: payload, nodes: tape }.root())
+                                    |shape| {
+                                        let root = Tape { text: payload, nodes: tape }.root();
+                                        check_response_shaped(action, root, shape)
                                     },
                                 )
                             });

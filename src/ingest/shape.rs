@@ -1,0 +1,365 @@
+//! Frames of a shape seen before, read without parsing them again.
+//!
+//! A station sends the same few messages over and over: the same keys in
+//! the same order, the same brackets and blanks, with other values. The
+//! first frame of a shape is parsed onto a tape, and the text and tape are
+//! kept as its shape. A later frame that matches the shape byte for byte
+//! outside its strings and numbers (its values) takes a copy of the shape's
+//! tape, with every node moved to where it lies in the new text. Only the
+//! values are read, each with the parser's own rules, so the copy is the tape
+//! the parser would have built (a property test holds it to that).
+
+use super::json::{number_end, skip_plain, Kind, Node};
+use super::swar;
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Texts longer than this, or with more nodes or values, are not kept.
+const MAX_TEXT: usize = 2048;
+const MAX_NODES: usize = 192;
+const MAX_VALUES: usize = 64;
+/// Shapes kept per key (most recently used first), and sets of keys.
+const WAYS: usize = 4;
+const SETS: usize = 64;
+
+/// Where a node of a shape lies in a text of that shape.
+#[derive(Clone, Copy, Debug)]
+enum Place {
+    /// A container, key or literal (`true`, `false`, `null`): its start and
+    /// end move with the values before them (how many there are before each).
+    Moved { start: u8, end: u8 },
+    /// The value with this number.
+    Value(u8),
+}
+
+/// A text and its tape, kept to read texts of the same shape.
+struct Shape {
+    id: u64,
+    text: Box<[u8]>,
+    nodes: Box<[Node]>,
+    places: Box<[Place]>,
+    /// The values' nodes, in text order.
+    values: Box<[u32]>,
+}
+
+/// Shape ids are unique in the process (0 is none).
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
+impl Shape {
+    /// The shape of a parsed text; `None` when it is too large or not a
+    /// container.
+    fn of(text: &[u8], nodes: &[Node]) -> Option<Shape> {
+        if text.len() > MAX_TEXT || nodes.len() > MAX_NODES || !matches!(nodes.first()?.kind, Kind::Arr | Kind::Obj) {
+            return None;
+        }
+        // an object's keys: the first node of each member
+        let mut is_key = [false; MAX_NODES];
+        for (i, n) in nodes.iter().enumerate() {
+            if n.kind == Kind::Obj {
+                let mut k = i + 1;
+                for _ in 0..n.count {
+                    is_key[k] = true;
+                    k = nodes[k + 1].next as usize;
+                }
+            }
+        }
+        let is_value = |i: usize, n: &Node| (n.kind == Kind::Str && !is_key[i]) || n.kind == Kind::Num;
+        let values: Vec<u32> =
+            nodes.iter().enumerate().filter(|&(i, n)| is_value(i, n)).map(|(i, _)| i as u32).collect();
+        if values.len() > MAX_VALUES {
+            return None;
+        }
+        let ends: Vec<u32> = values.iter().map(|&v| nodes[v as usize].end).collect();
+        let before = |at: u32| ends.partition_point(|&e| e <= at) as u8;
+        let mut k = 0u8;
+        let places = nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                if is_value(i, n) {
+                    k += 1;
+                    Place::Value(k - 1)
+                } else {
+                    Place::Moved { start: before(n.start), end: before(n.end) }
+                }
+            })
+            .collect();
+        Some(Shape {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            text: text.into(),
+            nodes: nodes.into(),
+            places,
+            values: values.into(),
+        })
+    }
+
+    /// Read the value at the start of `p` onto `nodes` when it has this
+    /// shape; returns where it ends. `None` (with `nodes` untouched or
+    /// partly written) when it does not.
+    ///
+    /// The texts are compared eight bytes at a time; only a value where they
+    /// differ is read (most values are the same as the shape's: the units,
+    /// measurands, statuses). A value whose bytes are all the same is the
+    /// same token, as everything before it matched.
+    #[inline]
+    fn read(&self, p: &[u8], nodes: &mut Vec<Node>) -> Option<usize> {
+        let t = &self.text[..];
+        // the values read anew: their span and flag; how far the text after
+        // the first k values has moved
+        let mut spans = [(0u32, 0u32); MAX_VALUES];
+        let (mut read, mut flags) = (0u64, 0u64);
+        let mut moved = [0u32; MAX_VALUES + 1];
+        let mut delta = 0u32;
+        let (mut tp, mut pp) = (0usize, 0usize);
+        let mut k = 0usize;
+        loop {
+            let same = common_prefix(&t[tp..], p.get(pp..)?);
+            (tp, pp) = (tp + same, pp + same);
+            if tp == t.len() {
+                break;
+            }
+            // the bytes differ at tp: within a value (or just after a
+            // number, which may have grown), or the shape is not this one
+            while let Some(&v) = self.values.get(k) {
+                let n = self.nodes[v as usize];
+                let past = if n.kind == Kind::Num { n.end < tp as u32 } else { n.end <= tp as u32 };
+                if !past {
+                    break;
+                }
+                k += 1;
+                moved[k] = delta;
+            }
+            let v = *self.values.get(k)?;
+            let n = self.nodes[v as usize];
+            if n.start > tp as u32 {
+                return None;
+            }
+            let from = n.start.wrapping_add(delta) as usize;
+            let (end, flag) = match n.kind {
+                Kind::Str => (plain_string_end(p, from)?, false),
+                _ => number_end(p, from).ok()?,
+            };
+            spans[k] = (from as u32, end as u32);
+            read |= 1 << k;
+            flags |= u64::from(flag) << k;
+            delta = (end as u32).wrapping_sub(n.end);
+            k += 1;
+            moved[k] = delta;
+            (tp, pp) = (n.end as usize, end);
+        }
+        nodes.clear();
+        if delta == 0 && moved[..=k].iter().all(|&m| m == 0) {
+            // no value changed its length: the shape's tape, new flags
+            nodes.extend_from_slice(&self.nodes);
+            let mut left = read;
+            while left != 0 {
+                let k = left.trailing_zeros() as usize;
+                left &= left - 1;
+                nodes[self.values[k] as usize].flag = flags & (1 << k) != 0;
+            }
+            return Some(pp);
+        }
+        for m in &mut moved[k + 1..] {
+            *m = delta;
+        }
+        nodes.extend(self.nodes.iter().zip(self.places.iter()).map(|(n, place)| match *place {
+            Place::Value(k) if read & (1 << k) != 0 => {
+                let (start, end) = spans[k as usize];
+                Node { start, end, flag: flags & (1 << k) != 0, ..*n }
+            }
+            Place::Value(k) => {
+                let by = moved[k as usize];
+                Node { start: n.start.wrapping_add(by), end: n.end.wrapping_add(by), ..*n }
+            }
+            Place::Moved { start, end } => Node {
+                start: n.start.wrapping_add(moved[start as usize]),
+                end: n.end.wrapping_add(moved[end as usize]),
+                ..*n
+            },
+        }));
+        Some(pp)
+    }
+}
+
+/// How many bytes `a` and `b` have in common from their starts, eight at a time.
+#[inline]
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    let mut i = 0;
+    while let (Some(x), Some(y)) = (swar::word(a, i), swar::word(b, i)) {
+        let diff = x ^ y;
+        if diff != 0 {
+            return i + (diff.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    i + a[i..].iter().zip(&b[i..]).take_while(|(x, y)| x == y).count()
+}
+
+/// Where the string that starts at `i` ends, when it holds no escape (a
+/// string with one is left to the parser).
+#[inline]
+fn plain_string_end(p: &[u8], i: usize) -> Option<usize> {
+    if p.get(i) != Some(&b'"') {
+        return None;
+    }
+    let mut i = i + 1;
+    loop {
+        i = skip_plain(p, i);
+        match *p.get(i)? {
+            b'"' => return Some(i + 1),
+            b'\\' | 0..=0x1F => return None,
+            _ => i += 1,
+        }
+    }
+}
+
+/// The shapes a thread keeps, by key.
+struct Shapes {
+    sets: Vec<[Option<Box<Shape>>; WAYS]>,
+}
+
+std::thread_local! {
+    static SHAPES: RefCell<Shapes> = RefCell::new(Shapes { sets: (0..SETS).map(|_| Default::default()).collect() });
+}
+
+/// The set of a key: its first sixteen bytes, hashed.
+fn set_of(key: &[u8]) -> usize {
+    let key = &key[..key.len().min(16)];
+    let (a, b) = swar::short_words(key).expect("at most sixteen bytes");
+    let h = (a ^ b.rotate_left(29) ^ key.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (h >> 58) as usize % SETS
+}
+
+/// Read the value at the start of `text` onto `nodes` through a shape kept
+/// under `key`; returns where it ends and the shape's id.
+pub fn read(text: &[u8], key: &[u8], nodes: &mut Vec<Node>) -> Option<(usize, u64)> {
+    SHAPES.with_borrow_mut(|shapes| {
+        let set = &mut shapes.sets[set_of(key)];
+        for way in 0..WAYS {
+            let shape = set[way].as_ref()?;
+            if let Some(end) = shape.read(text, nodes) {
+                let id = shape.id;
+                set[..=way].rotate_right(1);
+                return Some((end, id));
+            }
+        }
+        None
+    })
+}
+
+/// Keep the shape of a text just parsed onto `nodes` under `key`; returns
+/// its id (0 when it is not kept).
+pub fn keep(text: &[u8], key: &[u8], nodes: &[Node]) -> u64 {
+    let Some(shape) = Shape::of(text, nodes) else { return 0 };
+    let id = shape.id;
+    SHAPES.with_borrow_mut(|shapes| {
+        let set = &mut shapes.sets[set_of(key)];
+        set.rotate_right(1);
+        set[0] = Some(Box::new(shape));
+    });
+    id
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::json::{parse_into, parse_prefix_into, parse_prefix_shaped, parse_shaped};
+
+    const FRAME: &str = r#"[2,"10171145","MeterValues",{"connectorId":1,"transactionId":15899,"meterValue":[{"timestamp":"2025-05-04T00:13:37Z","sampledValue":[{"value":"7112578","context":"Sample.Periodic","measurand":"Energy.Active.Import.Register","unit":"Wh"},{"value":"27.2","phase":"L1","unit":"A"}]}]}]"#;
+
+    /// Where a value ends, and its tape.
+    type Read = Option<(usize, Vec<Node>)>;
+
+    /// The shaped reading of `text` (after `template`, kept under the same
+    /// key) and the parser's, and whether it was read through the shape.
+    fn both(template: &str, text: &str) -> (Read, Read, bool) {
+        let key = b"test";
+        let mut nodes = Vec::new();
+        let kept = parse_prefix_shaped(template, key, &mut nodes).map(|(_, id)| id);
+        let shaped = parse_prefix_shaped(text, key, &mut nodes);
+        let hit = shaped.is_some_and(|(_, id)| id != 0 && Some(id) == kept);
+        let shaped = shaped.map(|(end, _)| (end, nodes.clone()));
+        let parsed = parse_prefix_into(text, &mut nodes).map(|end| (end, nodes.clone()));
+        (shaped, parsed, hit)
+    }
+
+    #[test]
+    fn frames_of_a_kept_shape_read_to_the_parsers_tape() {
+        let variants = [
+            // other values of the same lengths, longer ones, shorter ones
+            FRAME.replace("15899", "15900"),
+            FRAME.replace("15899", "158990001").replace("10171145", "b80503d1-0263-4adb-a090-8d17e9bbc2da"),
+            FRAME.replace(":1,", ":12345,").replace("27.2", "7"),
+            FRAME.replace("7112578", "").replace("Sample.Periodic", "Sample.Clock"),
+            // a number that grows a fraction or an exponent, a negative one
+            FRAME.replace(":1,", ":1.5e3,"),
+            FRAME.replace(":15899,", ":-0.25,"),
+            // non-ASCII text in a value
+            FRAME.replace("L1", "L1 ✓ Grüße"),
+            // text after the frame (a text log's tail)
+            format!("{FRAME} trailing words"),
+        ];
+        for text in &variants {
+            let (shaped, parsed, hit) = both(FRAME, text);
+            assert!(hit, "not read through the shape: {text}");
+            assert_eq!(shaped, parsed, "{text}");
+        }
+    }
+
+    #[test]
+    fn texts_of_another_shape_are_parsed() {
+        let variants = [
+            // another key, a string where a number was, an escape, another nesting
+            FRAME.replace("\"unit\"", "\"units\""),
+            FRAME.replace(":15899,", ":\"15899\","),
+            FRAME.replace("Sample.Periodic", "Sample\\nPeriodic"),
+            FRAME.replace("\"L1\"", "[\"L1\"]"),
+            FRAME.replace(":1,", ":true,"),
+            // a number that runs into what follows, a string left open, a cut
+            FRAME.replace(":1,", ":01,"),
+            FRAME.replace("\"Wh\"", "\"Wh"),
+            FRAME[..FRAME.len() - 3].to_string(),
+            // a blank where the shape has none
+            FRAME.replace(":1,", ": 1,"),
+        ];
+        for text in &variants {
+            let (shaped, parsed, hit) = both(FRAME, text);
+            assert!(!hit, "read through a shape it does not have: {text}");
+            assert_eq!(shaped, parsed, "{text}");
+        }
+    }
+
+    #[test]
+    fn whole_texts_allow_only_blanks_after_the_value() {
+        let mut nodes = Vec::new();
+        let id = parse_shaped(FRAME, b"w", &mut nodes).unwrap();
+        assert_ne!(id, 0);
+        assert_eq!(parse_shaped(&format!("{FRAME} \n"), b"w", &mut nodes).unwrap(), id);
+        let mut parsed = Vec::new();
+        parse_into(&format!("{FRAME} \n"), &mut parsed).unwrap();
+        assert_eq!(nodes, parsed);
+        assert!(parse_shaped(&format!("{FRAME} x"), b"w", &mut nodes).is_err());
+    }
+
+    #[test]
+    fn large_texts_and_scalars_are_not_kept() {
+        let mut nodes = Vec::new();
+        assert_eq!(parse_shaped("\"just a string\"", b"s", &mut nodes).unwrap(), 0);
+        let big = format!("[{}]", vec!["1"; MAX_NODES].join(","));
+        assert_eq!(parse_shaped(&big, b"s", &mut nodes).unwrap(), 0);
+        let many = format!("[{}]", vec!["[]"; MAX_VALUES].join(","));
+        assert_ne!(parse_shaped(&many, b"s", &mut nodes).unwrap(), 0, "containers are not values");
+    }
+
+    #[test]
+    fn a_key_holds_the_shapes_it_saw_last() {
+        let texts: Vec<String> = (0..WAYS + 1).map(|n| format!("[{}]", vec!["1"; n + 1].join(","))).collect();
+        let mut nodes = Vec::new();
+        let ids: Vec<u64> = texts.iter().map(|t| parse_shaped(t, b"k", &mut nodes).unwrap()).collect();
+        // the last WAYS are still kept (and read through), the first is not
+        for (t, &id) in texts.iter().zip(&ids).skip(1).rev() {
+            assert_eq!(parse_shaped(t, b"k", &mut nodes).unwrap(), id);
+        }
+        assert_ne!(parse_shaped(&texts[0], b"k", &mut nodes).unwrap(), ids[0]);
+    }
+}
