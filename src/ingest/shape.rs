@@ -38,8 +38,20 @@ struct Shape {
     text: Box<[u8]>,
     nodes: Box<[Node]>,
     places: Box<[Place]>,
-    /// The values' nodes, in text order.
-    values: Box<[u32]>,
+    /// The values, in text order.
+    values: Box<[Value]>,
+}
+
+/// A value of a shape: its node, its span, and whether it is a number.
+#[derive(Clone, Copy, Debug)]
+struct Value {
+    node: u32,
+    start: u32,
+    /// Where a difference is past the value: its end, or one further for a
+    /// number (a number that differs just after its end has grown).
+    past: u32,
+    end: u32,
+    number: bool,
 }
 
 /// Shape ids are unique in the process (0 is none).
@@ -64,12 +76,19 @@ impl Shape {
             }
         }
         let is_value = |i: usize, n: &Node| (n.kind == Kind::Str && !is_key[i]) || n.kind == Kind::Num;
-        let values: Vec<u32> =
-            nodes.iter().enumerate().filter(|&(i, n)| is_value(i, n)).map(|(i, _)| i as u32).collect();
+        let values: Vec<Value> = nodes
+            .iter()
+            .enumerate()
+            .filter(|&(i, n)| is_value(i, n))
+            .map(|(i, n)| {
+                let number = n.kind == Kind::Num;
+                Value { node: i as u32, start: n.start, past: n.end + u32::from(number), end: n.end, number }
+            })
+            .collect();
         if values.len() > MAX_VALUES {
             return None;
         }
-        let ends: Vec<u32> = values.iter().map(|&v| nodes[v as usize].end).collect();
+        let ends: Vec<u32> = values.iter().map(|v| v.end).collect();
         let before = |at: u32| ends.partition_point(|&e| e <= at) as u8;
         let mut k = 0u8;
         let places = nodes
@@ -102,13 +121,13 @@ impl Shape {
     /// measurands, statuses). A value whose bytes are all the same is the
     /// same token, as everything before it matched.
     #[inline]
-    fn read(&self, p: &[u8], nodes: &mut Vec<Node>) -> Option<usize> {
+    fn read(&self, p: &[u8], nodes: &mut Vec<Node>, scratch: &mut Scratch) -> Option<usize> {
         let t = &self.text[..];
         // the values read anew: their span and flag; how far the text after
         // the first k values has moved
-        let mut spans = [(0u32, 0u32); MAX_VALUES];
+        let Scratch { spans, moved } = scratch;
         let (mut read, mut flags) = (0u64, 0u64);
-        let mut moved = [0u32; MAX_VALUES + 1];
+        moved[0] = 0;
         let mut delta = 0u32;
         let (mut tp, mut pp) = (0usize, 0usize);
         let mut k = 0usize;
@@ -120,25 +139,16 @@ impl Shape {
             }
             // the bytes differ at tp: within a value (or just after a
             // number, which may have grown), or the shape is not this one
-            while let Some(&v) = self.values.get(k) {
-                let n = self.nodes[v as usize];
-                let past = if n.kind == Kind::Num { n.end < tp as u32 } else { n.end <= tp as u32 };
-                if !past {
-                    break;
-                }
+            while self.values.get(k).is_some_and(|v| v.past <= tp as u32) {
                 k += 1;
                 moved[k] = delta;
             }
-            let v = *self.values.get(k)?;
-            let n = self.nodes[v as usize];
+            let n = *self.values.get(k)?;
             if n.start > tp as u32 {
                 return None;
             }
             let from = n.start.wrapping_add(delta) as usize;
-            let (end, flag) = match n.kind {
-                Kind::Str => (plain_string_end(p, from)?, false),
-                _ => number_end(p, from).ok()?,
-            };
+            let (end, flag) = if n.number { number_end(p, from).ok()? } else { (plain_string_end(p, from)?, false) };
             spans[k] = (from as u32, end as u32);
             read |= 1 << k;
             flags |= u64::from(flag) << k;
@@ -155,7 +165,7 @@ impl Shape {
             while left != 0 {
                 let k = left.trailing_zeros() as usize;
                 left &= left - 1;
-                nodes[self.values[k] as usize].flag = flags & (1 << k) != 0;
+                nodes[self.values[k].node as usize].flag = flags & (1 << k) != 0;
             }
             return Some(pp);
         }
@@ -181,16 +191,19 @@ impl Shape {
     }
 }
 
-/// How many bytes `a` and `b` have in common from their starts, eight at a time.
+/// How many bytes `a` and `b` have in common from their starts, sixteen at a time.
 #[inline]
 fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[..n], &b[..n]);
     let mut i = 0;
-    while let (Some(x), Some(y)) = (swar::word(a, i), swar::word(b, i)) {
-        let diff = x ^ y;
+    while i + 16 <= n {
+        let word = |s: &[u8]| u128::from_le_bytes(s[i..i + 16].try_into().expect("sixteen bytes"));
+        let diff = word(a) ^ word(b);
         if diff != 0 {
             return i + (diff.trailing_zeros() / 8) as usize;
         }
-        i += 8;
+        i += 16;
     }
     i + a[i..].iter().zip(&b[i..]).take_while(|(x, y)| x == y).count()
 }
@@ -213,13 +226,23 @@ fn plain_string_end(p: &[u8], i: usize) -> Option<usize> {
     }
 }
 
+/// Room for [`Shape::read`]'s bookkeeping (only the parts it writes are read).
+struct Scratch {
+    spans: [(u32, u32); MAX_VALUES],
+    moved: [u32; MAX_VALUES + 1],
+}
+
 /// The shapes a thread keeps, by key.
 struct Shapes {
     sets: Vec<[Option<Box<Shape>>; WAYS]>,
+    scratch: Scratch,
 }
 
 std::thread_local! {
-    static SHAPES: RefCell<Shapes> = RefCell::new(Shapes { sets: (0..SETS).map(|_| Default::default()).collect() });
+    static SHAPES: RefCell<Shapes> = RefCell::new(Shapes {
+        sets: (0..SETS).map(|_| Default::default()).collect(),
+        scratch: Scratch { spans: [(0, 0); MAX_VALUES], moved: [0; MAX_VALUES + 1] },
+    });
 }
 
 /// The set of a key: its first sixteen bytes, hashed.
@@ -237,7 +260,7 @@ pub fn read(text: &[u8], key: &[u8], nodes: &mut Vec<Node>) -> Option<(usize, u6
         let set = &mut shapes.sets[set_of(key)];
         for way in 0..WAYS {
             let shape = set[way].as_ref()?;
-            if let Some(end) = shape.read(text, nodes) {
+            if let Some(end) = shape.read(text, nodes, &mut shapes.scratch) {
                 let id = shape.id;
                 set[..=way].rotate_right(1);
                 return Some((end, id));
