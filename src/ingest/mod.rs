@@ -534,8 +534,7 @@ const LINE_CHUNK: usize = 1024;
 
 /// A text or JSON Lines line, looked at on its own (in parallel): most lines
 /// are one whole record, read here once into `batch`.
-fn see_line(l: &Line, bytes: &[u8], layout: &Layout, tz: Tz, batch: &mut Batch) -> Seen {
-    let (text, lossy) = decode(bytes);
+fn see_line(l: &Line, (text, lossy): (Cow<'_, str>, bool), layout: &Layout, tz: Tz, batch: &mut Batch) -> Seen {
     if *layout == Layout::Jsonl {
         let blank = text.trim().is_empty();
         if !blank {
@@ -637,7 +636,16 @@ fn read_lines(
                 .par_chunks(LINE_CHUNK)
                 .map(|chunk| {
                     let mut batch = Batch::with_room(chunk.len());
-                    let seen = chunk.iter().map(|l| see_line(l, bytes(l), layout, tz, &mut batch)).collect();
+                    // the chunk's text checked as UTF-8 at once (lines end at
+                    // ASCII bytes, so each line of valid text is valid text);
+                    // line by line only when it is not
+                    let (first, last) = (chunk[0].start, chunk[chunk.len() - 1].end);
+                    let whole = std::str::from_utf8(&buf[(first - buf_start) as usize..(last - buf_start) as usize]);
+                    let text = |l: &Line| match whole {
+                        Ok(t) => (Cow::Borrowed(&t[(l.start - first) as usize..(l.end - first) as usize]), false),
+                        Err(_) => decode(bytes(l)),
+                    };
+                    let seen = chunk.iter().map(|l| see_line(l, text(l), layout, tz, &mut batch)).collect();
                     (seen, batch)
                 })
                 .collect_into_vec(&mut seen);
