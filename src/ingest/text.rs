@@ -6,7 +6,7 @@ use super::frame::{find_frame_start, parse_body_in};
 use super::hints::{scan_prefix_direction, scan_prefix_station, DirHint};
 use super::json::Node;
 use super::nesting::{Event, Nesting};
-use super::timestamp::scan_timestamp;
+use super::timestamp::{scan_timestamp, scan_timestamp_before_frame};
 use super::Extracted;
 use crate::store::intern::FnvMap;
 use chrono_tz::Tz;
@@ -35,7 +35,7 @@ pub fn extract_in<'a>(raw: &'a str, tz: Tz, tape: &'a mut Vec<Node>) -> Extracte
 pub fn extract_at<'a>(raw: &'a str, start: usize, tz: Tz, tape: &'a mut Vec<Node>) -> Extracted<'a> {
     let prefix = &raw[..start];
     let body = &raw[start..];
-    let stamp = scan_timestamp(prefix, tz);
+    let stamp = scan_timestamp_before_frame(prefix, tz);
     let (station, dir) = prefix_hints(prefix, stamp.as_ref().map(|(_, r)| r.clone()));
     let frame = parse_body_in(body, tape);
     Extracted {

@@ -22,6 +22,7 @@
 //! JavaScript and Python do: `02:30` on a spring-forward day is `03:30` summer
 //! time).
 
+use super::swar;
 use chrono::{DateTime, LocalResult, NaiveDateTime, Offset, TimeDelta, TimeZone};
 use chrono_tz::Tz;
 use std::ops::Range;
@@ -73,8 +74,17 @@ pub fn parse_timestamp(text: &str, source_tz: Tz) -> Option<Millis> {
 /// Forms without a year (syslog's `Mar 13 05:01:20`) give `None`.
 pub fn scan_timestamp(line: &str, source_tz: Tz) -> Option<(Millis, Range<usize>)> {
     let all = line.as_bytes();
-    let window_end = frame_start(all, all.len().min(SCAN_START_LIMIT + SCAN_TAIL));
-    let b = &all[..window_end];
+    scan_window(&all[..frame_start(all, all.len().min(SCAN_START_LIMIT + SCAN_TAIL))], source_tz)
+}
+
+/// [`scan_timestamp`] of the text before a line's first frame (which holds
+/// no frame start to stop at).
+pub fn scan_timestamp_before_frame(prefix: &str, source_tz: Tz) -> Option<(Millis, Range<usize>)> {
+    let all = prefix.as_bytes();
+    scan_window(&all[..all.len().min(SCAN_START_LIMIT + SCAN_TAIL)], source_tz)
+}
+
+fn scan_window(b: &[u8], source_tz: Tz) -> Option<(Millis, Range<usize>)> {
     let start_limit = b.len().min(SCAN_START_LIMIT);
     let mut i = 0;
     while i < start_limit {
@@ -290,18 +300,25 @@ fn parse_general(b: &[u8], i: usize) -> Option<Parsed> {
 /// the text to the general parser, which reads these the same way.
 fn parse_iso_plain(b: &[u8], i: usize) -> Option<Parsed> {
     let d: &[u8; 19] = b.get(i..i + 19)?.try_into().ok()?;
-    if d[4] != b'-' || d[7] != b'-' || !matches!(d[10], b'T' | b' ') || d[13] != b':' || d[16] != b':' {
+    // `YYYY-MM-` and `HH:MM:SS` as words: their separators and digits
+    // checked at once; then `DD` and the separator between date and time
+    let word = |at: usize| u64::from_le_bytes(d[at..at + 8].try_into().expect("eight bytes"));
+    let (date, time) = (word(0), word(11));
+    const DATE_SEPS: u64 = 0xFF00_00FF_0000_0000;
+    const TIME_SEPS: u64 = 0x0000_FF00_00FF_0000;
+    let seps_ok =
+        date & DATE_SEPS == swar::splat(b'-') & DATE_SEPS && time & TIME_SEPS == swar::splat(b':') & TIME_SEPS;
+    if !seps_ok || !digits_at(date, !DATE_SEPS) || !digits_at(time, !TIME_SEPS) || !matches!(d[10], b'T' | b' ') {
         return None;
     }
-    // the fourteen digits, checked all at once
-    const DIGITS: [usize; 14] = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
-    let v = DIGITS.map(|k| d[k].wrapping_sub(b'0'));
-    if v.iter().fold(0, |any, &x| any | u8::from(x > 9)) != 0 {
+    let (d8, d9) = (d[8].wrapping_sub(b'0'), d[9].wrapping_sub(b'0'));
+    if d8 > 9 || d9 > 9 {
         return None;
     }
-    let two = |k: usize| u32::from(v[k]) * 10 + u32::from(v[k + 1]);
-    let (y, m, day) = ((two(0) * 100 + two(2)) as i32, two(4), two(6));
-    let (h, mi, s) = (two(8), two(10), two(12));
+    let digit = |k: usize| u32::from(d[k] - b'0');
+    let two = |k: usize| digit(k) * 10 + digit(k + 1);
+    let (y, m, day) = ((two(0) * 100 + two(2)) as i32, two(5), u32::from(d8) * 10 + u32::from(d9));
+    let (h, mi, s) = (two(11), two(14), two(17));
     if !(1..=12).contains(&m) || day == 0 || day > days_in_month(y, m) || h > 23 || mi > 59 || s > 60 {
         return None;
     }
@@ -326,6 +343,16 @@ fn parse_iso_plain(b: &[u8], i: usize) -> Option<Parsed> {
     let days = days_from_civil(y as i64, m, day);
     let secs = days * 86_400 + h as i64 * 3600 + mi as i64 * 60 + s as i64;
     Some(Parsed { naive_ms: secs * 1000 + ms as i64, offset_s, end: p })
+}
+
+/// Whether the bytes of `w` that `mask` marks are all ASCII digits.
+#[inline(always)]
+fn digits_at(w: u64, mask: u64) -> bool {
+    // a digit becomes 0..=9, which 0x76 does not lift to the high bit;
+    // any other byte ends up with its high bit set (a carry out of such a
+    // byte can only spoil the answer for bytes that are wrong already)
+    let x = (w ^ swar::splat(b'0')) & mask;
+    (x.wrapping_add(swar::splat(0x76)) | x) & swar::splat(0x80) & mask == 0
 }
 
 /// `YYYY-MM-DD`, `YYYY/MM/DD`, `DD.MM.YYYY`, `DD/MM/YYYY` or `MM/DD/YYYY`.
@@ -596,6 +623,24 @@ mod tests {
             let b = text.as_bytes();
             if let Some(fast) = parse_iso_plain(b, 0) {
                 prop_assert_eq!(Some(fast), parse_general(b, 0), "{:?}", text);
+            }
+        }
+    }
+
+    #[test]
+    fn plain_iso_reads_only_digits_and_its_separators() {
+        for sample in ["2025-05-04T08:14:03.120Z", "1999-12-31 23:59:60"] {
+            assert!(parse_iso_plain(sample.as_bytes(), 0).is_some(), "{sample}");
+            for at in 0..19 {
+                for byte in 0..=255u8 {
+                    let mut b = sample.as_bytes().to_vec();
+                    b[at] = byte;
+                    if let Some(fast) = parse_iso_plain(&b, 0) {
+                        assert_eq!(Some(fast), parse_general(&b, 0), "byte {byte:#04x} at {at} of {sample}");
+                        let kept = sample.as_bytes()[at];
+                        assert!(byte.is_ascii_digit() == kept.is_ascii_digit() || (at == 10 && byte == b' '));
+                    }
+                }
             }
         }
     }
