@@ -64,6 +64,31 @@ pub struct StoreBuilder {
     /// Answers validated on arrival that have violations, with the action
     /// they were validated for (the verdict of the others needs no undoing).
     early_validated: Vec<(u32, Sym)>,
+    /// Per file, as its records arrive: its times and its direction votes.
+    file_tallies: Vec<FileTally>,
+    /// Which side sends each action (by symbol), looked up once.
+    origins: Vec<Option<Option<Origin>>>,
+}
+
+/// What the store learns of a file while its records arrive, so that
+/// finishing needs no pass over the messages for it.
+#[derive(Clone, Copy, Debug)]
+struct FileTally {
+    /// The first and the last log time of its records (`NO_TIME`: none yet).
+    first: Millis,
+    last: Millis,
+    /// Whether it has records, and whether their times and lines never went back.
+    any: bool,
+    in_order: bool,
+    last_line: u32,
+    /// Calls whose "in/out" word says the logger was the station (+1) or
+    /// the central system (-1), by which side sends their action.
+    logger_is_station: i64,
+}
+
+impl FileTally {
+    const NEW: FileTally =
+        FileTally { first: NO_TIME, last: NO_TIME, any: false, in_order: true, last_line: 0, logger_is_station: 0 };
 }
 
 impl Default for StoreBuilder {
@@ -93,6 +118,40 @@ impl StoreBuilder {
             answer_payloads: Vec::new(),
             open_calls: FnvMap::default(),
             early_validated: Vec::new(),
+            file_tallies: Vec::new(),
+            origins: Vec::new(),
+        }
+    }
+
+    /// Count a record of file `file` in that file's tally.
+    fn tally(&mut self, file: u16, line: u32, at: Millis, kind: MsgKind, action: Sym, hint: DirHint) {
+        let f = file as usize;
+        if f >= self.file_tallies.len() {
+            self.file_tallies.resize(f + 1, FileTally::NEW);
+        }
+        let vote = if kind == MsgKind::Call {
+            match (origin_of(&mut self.origins, &self.strings, action), hint) {
+                (Some(Origin::Station), DirHint::Out) | (Some(Origin::CentralSystem), DirHint::In) => 1,
+                (Some(Origin::Station), DirHint::In) | (Some(Origin::CentralSystem), DirHint::Out) => -1,
+                _ => 0,
+            }
+        } else {
+            0
+        };
+        let t = &mut self.file_tallies[f];
+        t.logger_is_station += vote;
+        t.any = true;
+        if line < t.last_line {
+            t.in_order = false;
+        }
+        t.last_line = line;
+        if at != NO_TIME {
+            if t.first == NO_TIME {
+                t.first = at;
+            } else if at < t.last {
+                t.in_order = false;
+            }
+            t.last = at;
         }
     }
 
@@ -169,6 +228,7 @@ impl StoreBuilder {
                 action = hint;
             }
         }
+        self.tally(file, r.line, at, kind, action, r.dir);
         self.messages.push(Message {
             at,
             span: PackedSpan::new(r.offset, r.len, &mut self.long_spans),
@@ -232,7 +292,6 @@ impl StoreBuilder {
         if let Some(order) = self.time_order() {
             self.apply_order(&order);
         }
-        self.resolve_directions();
         self.pair();
         let uid_reuses = uid_reuses(&self.messages, &self.uids);
         // let go of the uniqueIds (8 bytes a message) as soon as they have served
@@ -291,6 +350,13 @@ impl StoreBuilder {
     /// takes the time of the record before it in its file. `None` when the
     /// records are in that order already (the common case of one file).
     fn time_order(&self) -> Option<Vec<u32>> {
+        // in order when each file's times and lines never went back and
+        // each file's last time is at most the next one's first (a record
+        // before a file's first time takes that time): told by the tallies
+        let tallies: Vec<&FileTally> = self.file_tallies.iter().filter(|t| t.any).collect();
+        if tallies.iter().all(|t| t.in_order) && tallies.windows(2).all(|w| w[0].last <= w[1].first) {
+            return None;
+        }
         let files = 1 + self.messages.iter().map(|m| m.file as usize).max().unwrap_or(0);
         // per file: its first time, then the last time seen
         let mut first = vec![NO_TIME; files];
@@ -341,50 +407,24 @@ impl StoreBuilder {
         }
     }
 
-    /// "in/out" words are relative to whoever wrote the log: decide per file
-    /// whether that was the station or the central system, by the calls
-    /// whose action only one side sends.
-    fn resolve_directions(&mut self) {
-        let files = self.files.len().max(1 + self.messages.iter().map(|m| m.file as usize).max().unwrap_or(0));
-        let mut logger_is_station = vec![0i64; files];
-        let mut origins = Origins::new(&self.strings);
-        for m in &self.messages {
-            if m.kind != MsgKind::Call {
-                continue;
-            }
-            let vote = match (origins.of(m.action), slot_hint(m.pair)) {
-                (Some(Origin::Station), DirHint::Out) | (Some(Origin::CentralSystem), DirHint::In) => 1,
-                (Some(Origin::Station), DirHint::In) | (Some(Origin::CentralSystem), DirHint::Out) => -1,
-                _ => 0,
-            };
-            logger_is_station[m.file as usize] += vote;
-        }
-        for m in &mut self.messages {
-            let station_wrote = logger_is_station[m.file as usize] > 0;
-            let hint = slot_hint(m.pair);
-            m.pair = MsgIdx::NONE;
-            m.dir = match hint {
-                DirHint::Abs(d) => d,
-                DirHint::In if station_wrote => Direction::CsToCp,
-                DirHint::In => Direction::CpToCs,
-                DirHint::Out if station_wrote => Direction::CpToCs,
-                DirHint::Out => Direction::CsToCp,
-                DirHint::None if m.kind == MsgKind::Call => match origins.of(m.action) {
-                    Some(Origin::Station) => Direction::CpToCs,
-                    Some(Origin::CentralSystem) => Direction::CsToCp,
-                    _ => Direction::Unknown,
-                },
-                DirHint::None => Direction::Unknown,
-            };
-        }
+    /// "in/out" words are relative to whoever wrote the log: per file,
+    /// whether that was the station, by the calls whose action only one
+    /// side sends (as counted while the records arrived).
+    fn station_wrote(&self) -> Vec<bool> {
+        let files = self.files.len().max(self.file_tallies.len());
+        (0..files).map(|f| self.file_tallies.get(f).is_some_and(|t| t.logger_is_station > 0)).collect()
     }
 
     /// Pair each answer with the most recent unanswered request of the same
     /// (station, uniqueId) travelling the other way, at or before it (with a
     /// small tolerance for answers logged first).
+    ///
+    /// Each message's direction is settled from its hint on the way (see
+    /// [`StoreBuilder::station_wrote`]): pairing looks at earlier messages only.
     fn pair(&mut self) {
         const END: u32 = u32::MAX;
-        let msgs = &mut self.messages;
+        let station_wrote = self.station_wrote();
+        let (msgs, origins, strings) = (&mut self.messages, &mut self.origins, &self.strings);
         // the open requests of a key: the latest, and through `older` the
         // ones before it. An open request's pair slot holds its `older` link
         // (no list of links beside the messages); pairing sets it for good.
@@ -393,6 +433,22 @@ impl StoreBuilder {
         let mut early: FnvMap<(Sym, Uid), Vec<u32>> = FnvMap::default();
         let compatible = |a: Direction, b: Direction| a == Direction::Unknown || b == Direction::Unknown || a != b;
         for i in 0..msgs.len() {
+            let m = &mut msgs[i];
+            let hint = slot_hint(m.pair);
+            m.pair = MsgIdx::NONE;
+            m.dir = match hint {
+                DirHint::Abs(d) => d,
+                DirHint::In if station_wrote[m.file as usize] => Direction::CsToCp,
+                DirHint::In => Direction::CpToCs,
+                DirHint::Out if station_wrote[m.file as usize] => Direction::CpToCs,
+                DirHint::Out => Direction::CsToCp,
+                DirHint::None if m.kind == MsgKind::Call => match origin_of(origins, strings, m.action) {
+                    Some(Origin::Station) => Direction::CpToCs,
+                    Some(Origin::CentralSystem) => Direction::CsToCp,
+                    _ => Direction::Unknown,
+                },
+                DirHint::None => Direction::Unknown,
+            };
             let m = msgs[i];
             let key = (m.station, self.uids[i]);
             if m.kind == MsgKind::Call {
@@ -573,22 +629,16 @@ fn slot_hint(slot: MsgIdx) -> DirHint {
     }
 }
 
-/// Which side sends each action, looked up once per action name.
-struct Origins<'a> {
-    strings: &'a Interner,
-    known: Vec<Option<Option<Origin>>>,
-}
-
-impl<'a> Origins<'a> {
-    fn new(strings: &'a Interner) -> Self {
-        Origins { strings, known: vec![None; strings.len()] }
+/// Which side sends an action, looked up once per action (`known` is
+/// indexed by symbol).
+fn origin_of(known: &mut Vec<Option<Option<Origin>>>, strings: &Interner, action: Sym) -> Option<Origin> {
+    let i = action.0 as usize;
+    if i >= known.len() && i < strings.len() {
+        known.resize(strings.len(), None);
     }
-
-    fn of(&mut self, action: Sym) -> Option<Origin> {
-        match self.known.get_mut(action.0 as usize) {
-            Some(slot) => *slot.get_or_insert_with(|| origin(self.strings.get(action))),
-            None => origin(self.strings.get(action)),
-        }
+    match known.get_mut(i) {
+        Some(slot) => *slot.get_or_insert_with(|| origin(strings.get(action))),
+        None => origin(strings.get(action)),
     }
 }
 
@@ -880,6 +930,57 @@ mod tests {
         }
         // every list is exactly as long as it needs to be
         assert!(s.index.by_action.values().chain(s.index.by_station.values()).all(|l| l.capacity() == l.len()));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
+
+        /// Whatever the times of the records of one to three files (some
+        /// without a time, some going back), the store holds them all, in
+        /// time order, file order then line order breaking ties, a record
+        /// without a time taking the time before it in its file.
+        #[test]
+        fn records_are_put_in_time_order(
+            files in proptest::collection::vec(proptest::collection::vec(proptest::option::weighted(0.8, 0u32..4), 1..6), 1..4),
+        ) {
+            use crate::ingest::timestamp::Millis;
+            use crate::store::NO_TIME;
+            use std::io::Write;
+            let dir = tempfile::tempdir().unwrap();
+            let mut names = Vec::new();
+            for (f, times) in files.iter().enumerate() {
+                let mut text = String::new();
+                for (n, t) in times.iter().enumerate() {
+                    let stamp = t.map(|t| format!("2025-01-01 10:00:0{t}.000 ")).unwrap_or_default();
+                    text.push_str(&format!("{stamp}[CP1] <- [2,\"{f}-{n}\",\"Heartbeat\",{{}}]\n"));
+                }
+                let name = dir.path().join(format!("{f}.log"));
+                std::fs::File::create(&name).unwrap().write_all(text.as_bytes()).unwrap();
+                names.push(name.to_string_lossy().into_owned());
+            }
+            let s = crate::ingest::load(&names, Default::default(), &|_, _| {}).unwrap();
+            proptest::prop_assert_eq!(s.messages.len(), files.iter().map(Vec::len).sum::<usize>());
+            // each record's effective time, as the files give them
+            let mut want = Vec::new();
+            for (f, times) in files.iter().enumerate() {
+                let first = times.iter().flatten().next().map_or(NO_TIME, |&t| 1_735_725_600_000 + i64::from(t) * 1000);
+                let mut last = first;
+                for (n, t) in times.iter().enumerate() {
+                    if let Some(t) = t {
+                        last = 1_735_725_600_000 + i64::from(*t) * 1000;
+                    }
+                    want.push((last, f as u16, n as u32 + 1));
+                }
+            }
+            want.sort();
+            let got: Vec<(Millis, u16, u32)> = s
+                .messages
+                .iter()
+                .zip(&want)
+                .map(|(m, w)| (if m.at == NO_TIME { w.0 } else { m.at }, m.file, m.line))
+                .collect();
+            proptest::prop_assert_eq!(got, want);
+        }
     }
 
     #[test]
