@@ -18,7 +18,7 @@
 //! are kept as a chain of borrowed segments on the stack and rendered to a
 //! `String` only when a violation is reported.
 
-use crate::ingest::json::{bytes_eq, Doc, Json};
+use crate::ingest::json::{bytes_eq, value_numbers, Doc, Json, Shaped};
 use serde_json::Value;
 use std::fmt::Write as _;
 
@@ -71,17 +71,17 @@ pub fn check_response(action: &str, payload: Json<'_>) -> Vec<Violation> {
     }
 }
 
-/// [`check_request`] of a payload whose tape is a copy of kept shape
-/// `shape` (see [`crate::ingest::json::parse_shaped`]; 0: none).
-pub fn check_request_shaped(action: &str, payload: Json<'_>, shape: u64) -> Vec<Violation> {
+/// [`check_request`] of a payload whose tape is a copy of a kept shape
+/// (see [`crate::ingest::json::parse_shaped`]).
+pub fn check_request_shaped(action: &str, payload: Json<'_>, shape: Shaped) -> Vec<Violation> {
     match find_action(action) {
         Some(a) => validate_shaped(a.req, payload, shape),
         None => Vec::new(),
     }
 }
 
-/// [`check_response`] of a payload whose tape is a copy of kept shape `shape`.
-pub fn check_response_shaped(action: &str, payload: Json<'_>, shape: u64) -> Vec<Violation> {
+/// [`check_response`] of a payload whose tape is a copy of a kept shape.
+pub fn check_response_shaped(action: &str, payload: Json<'_>, shape: Shaped) -> Vec<Violation> {
     match find_action(action) {
         Some(a) => validate_shaped(a.conf, payload, shape),
         None => Vec::new(),
@@ -733,7 +733,46 @@ struct ShapeChecks {
     shape: u64,
     fields: &'static [Field],
     at: usize,
-    scalars: Vec<(u32, &'static Ty)>,
+    scalars: Vec<Scalar>,
+    /// The enum values of the payload that passed, side by side.
+    seen: Vec<u8>,
+    /// When the payload that passed was the shape's own text: which scalar
+    /// each of the shape's values is (by value number, `u8::MAX`: none),
+    /// and which values are scalars. A payload's values that are the
+    /// shape's own then need no look.
+    exact: Option<(Vec<u8>, u64)>,
+}
+
+/// A scalar of a shape: where it is on the tape, its type, and for an enum
+/// the value that passed (where it is in [`ShapeChecks::seen`]): a payload
+/// with that value again needs no search of the enum.
+struct Scalar {
+    at: u32,
+    ty: &'static Ty,
+    seen: (u32, u32),
+}
+
+impl ShapeChecks {
+    fn passes(&self, payload: Json<'_>, changed: u64) -> bool {
+        let passes = |s: &Scalar| {
+            let value = payload.on_tape(s.at as usize);
+            let seen = &self.seen[s.seen.0 as usize..s.seen.1 as usize];
+            match s.ty {
+                Ty::Enum(_) if value.plain_bytes().is_some_and(|b| bytes_eq(b, seen)) => true,
+                ty => scalar_is_valid(ty, value),
+            }
+        };
+        let Some((scalar_of, scalars)) = &self.exact else { return self.scalars.iter().all(passes) };
+        let mut left = changed & scalars;
+        while left != 0 {
+            let k = left.trailing_zeros() as usize;
+            left &= left - 1;
+            if !passes(&self.scalars[scalar_of[k] as usize]) {
+                return false;
+            }
+        }
+        true
+    }
 }
 
 /// Shapes whose checks are remembered per thread, by id.
@@ -748,14 +787,15 @@ std::thread_local! {
 /// payload of a shape that passed once passes when each of its scalars is
 /// plainly valid for its type: the one place where they differ. Anything
 /// else takes the full check.
-fn validate_shaped(fields: &'static [Field], payload: Json<'_>, shape: u64) -> Vec<Violation> {
+fn validate_shaped(fields: &'static [Field], payload: Json<'_>, shaped: Shaped) -> Vec<Violation> {
+    let shape = shaped.id;
     if shape == 0 {
         return validate_payload(fields, payload);
     }
     let slot = (shape % SHAPE_CHECKS as u64) as usize;
     let passes = CHECKS.with_borrow(|checks| match &checks[slot] {
         Some(c) if c.shape == shape && std::ptr::eq(c.fields, fields) && c.at == payload.index() => {
-            Some(c.scalars.iter().all(|&(i, ty)| scalar_is_valid(ty, payload.on_tape(i as usize))))
+            Some(c.passes(payload, shaped.changed))
         }
         _ => None,
     });
@@ -765,9 +805,32 @@ fn validate_shaped(fields: &'static [Field], payload: Json<'_>, shape: u64) -> V
         None => {
             let found = validate_payload(fields, payload);
             if found.is_empty() && payload.is_object() {
-                let mut scalars = Vec::new();
-                if object_scalars(fields, payload, &mut scalars).is_some() {
-                    let checks = ShapeChecks { shape, fields, at: payload.index(), scalars };
+                let mut found = Vec::new();
+                if object_scalars(fields, payload, &mut found).is_some() {
+                    let mut seen = Vec::new();
+                    let scalars: Vec<Scalar> = found
+                        .into_iter()
+                        .map(|(at, ty)| {
+                            let start = seen.len() as u32;
+                            if let (Ty::Enum(_), Some(b)) = (ty, payload.on_tape(at as usize).plain_bytes()) {
+                                seen.extend_from_slice(b);
+                            }
+                            Scalar { at, ty, seen: (start, seen.len() as u32) }
+                        })
+                        .collect();
+                    let exact = (shaped.changed == 0).then(|| {
+                        let numbers = value_numbers(payload.tape());
+                        let mut scalar_of = vec![u8::MAX; 64];
+                        let mut values = 0u64;
+                        for (i, s) in scalars.iter().enumerate() {
+                            if let Some(&k) = numbers.get(s.at as usize).filter(|&&k| k < 64) {
+                                scalar_of[k as usize] = i as u8;
+                                values |= 1 << k;
+                            }
+                        }
+                        (scalar_of, values)
+                    });
+                    let checks = ShapeChecks { shape, fields, at: payload.index(), scalars, seen, exact };
                     CHECKS.with_borrow_mut(|all| all[slot] = Some(checks));
                 }
             }
@@ -1966,7 +2029,7 @@ mod tests {
             let mut picks = picks.into_iter();
             let mut with = || picks.next().and_then(|p| pool.get(p).cloned());
             for (payload, shaped_check, full_check) in [
-                (req, check_request_shaped as fn(&str, Json<'_>, u64) -> Vec<Violation>, check_request as fn(&str, Json<'_>) -> Vec<Violation>),
+                (req, check_request_shaped as fn(&str, Json<'_>, Shaped) -> Vec<Violation>, check_request as fn(&str, Json<'_>) -> Vec<Violation>),
                 (conf, check_response_shaped, check_response),
             ] {
                 let (template, text) = (payload.to_string(), replace_scalars(payload, &mut with).to_string());

@@ -53,9 +53,8 @@ pub struct Frame<'a> {
 #[derive(Clone, Debug)]
 pub enum Payload<'a> {
     Tape(Json<'a>),
-    /// On a tape that is a copy of a kept shape's (see [`json::parse_shaped`]),
-    /// with the shape's id.
-    Shaped(Json<'a>, u64),
+    /// On a tape that is a copy of a kept shape's (see [`json::parse_shaped`]).
+    Shaped(Json<'a>, json::Shaped),
     Own(Doc),
 }
 
@@ -67,11 +66,11 @@ impl Payload<'_> {
         }
     }
 
-    /// The id of the kept shape the payload's tape is a copy of (0: none).
-    pub fn shape(&self) -> u64 {
+    /// The kept shape the payload's tape is a copy of.
+    pub fn shape(&self) -> json::Shaped {
         match self {
-            Payload::Shaped(_, id) => *id,
-            _ => 0,
+            Payload::Shaped(_, shaped) => *shaped,
+            _ => json::Shaped::NONE,
         }
     }
 
@@ -92,10 +91,10 @@ impl PartialEq for Payload<'_> {
 }
 
 impl<'a> Frame<'a> {
-    /// The frame, its payload marked as read on a copy of shape `id` (0: none).
-    fn shaped(mut self, id: u64) -> Frame<'a> {
-        if let (Payload::Tape(j), true) = (&self.payload, id != 0) {
-            self.payload = Payload::Shaped(*j, id);
+    /// The frame, its payload marked as read on a copy of a kept shape.
+    fn shaped(mut self, shaped: json::Shaped) -> Frame<'a> {
+        if let (Payload::Tape(j), true) = (&self.payload, shaped.id != 0) {
+            self.payload = Payload::Shaped(*j, shaped);
         }
         self
     }

@@ -8,6 +8,7 @@
 //! explorer still uses `serde_json::Value` for the one message it shows.
 
 use super::shape;
+pub use super::shape::{value_numbers, Shaped};
 use serde_json::Value;
 use std::borrow::Cow;
 
@@ -78,12 +79,11 @@ pub fn parse_prefix_into(text: &str, nodes: &mut Vec<Node>) -> Option<usize> {
 
 /// [`parse_into`] through the thread's kept shapes (see [`super::shape`]):
 /// a text of a shape kept under `key` is read without parsing, any other is
-/// parsed and its shape kept. Returns the id of the shape the tape is (0
-/// when it is none).
-pub fn parse_shaped(text: &str, key: &[u8], nodes: &mut Vec<Node>) -> Result<u64, JsonError> {
-    if let Some((end, id)) = shape::read(text.as_bytes(), key, nodes) {
+/// parsed and its shape kept. Returns the shape the tape is a copy of.
+pub fn parse_shaped(text: &str, key: &[u8], nodes: &mut Vec<Node>) -> Result<Shaped, JsonError> {
+    if let Some((end, shaped)) = shape::read(text.as_bytes(), key, nodes) {
         if (Parser { b: text.as_bytes(), nodes }).ws(end) == text.len() {
-            return Ok(id);
+            return Ok(shaped);
         }
     }
     parse_into(text, nodes)?;
@@ -92,8 +92,8 @@ pub fn parse_shaped(text: &str, key: &[u8], nodes: &mut Vec<Node>) -> Result<u64
 }
 
 /// [`parse_prefix_into`] through the thread's kept shapes (see [`parse_shaped`]):
-/// returns where the value ends and the id of the shape its tape is.
-pub fn parse_prefix_shaped(text: &str, key: &[u8], nodes: &mut Vec<Node>) -> Option<(usize, u64)> {
+/// returns where the value ends and the shape its tape is a copy of.
+pub fn parse_prefix_shaped(text: &str, key: &[u8], nodes: &mut Vec<Node>) -> Option<(usize, Shaped)> {
     if let Some(hit) = shape::read(text.as_bytes(), key, nodes) {
         return Some(hit);
     }
@@ -510,6 +510,11 @@ impl<'a> Json<'a> {
     /// Where this value stands on its tape (see [`Json::on_tape`]).
     pub fn index(&self) -> usize {
         self.i
+    }
+
+    /// The whole tape the value is on.
+    pub fn tape(&self) -> &'a [Node] {
+        self.nodes
     }
 
     /// The value at `index` of the same tape, as [`Json::index`] gave it.

@@ -64,17 +64,7 @@ impl Shape {
         if text.len() > MAX_TEXT || nodes.len() > MAX_NODES || !matches!(nodes.first()?.kind, Kind::Arr | Kind::Obj) {
             return None;
         }
-        // an object's keys: the first node of each member
-        let mut is_key = [false; MAX_NODES];
-        for (i, n) in nodes.iter().enumerate() {
-            if n.kind == Kind::Obj {
-                let mut k = i + 1;
-                for _ in 0..n.count {
-                    is_key[k] = true;
-                    k = nodes[k + 1].next as usize;
-                }
-            }
-        }
+        let is_key = keys(nodes);
         let is_value = |i: usize, n: &Node| (n.kind == Kind::Str && !is_key[i]) || n.kind == Kind::Num;
         let values: Vec<Value> = nodes
             .iter()
@@ -120,8 +110,10 @@ impl Shape {
     /// differ is read (most values are the same as the shape's: the units,
     /// measurands, statuses). A value whose bytes are all the same is the
     /// same token, as everything before it matched.
+    /// Also returns which values (by number) were read anew: the others are
+    /// the shape's own, byte for byte.
     #[inline]
-    fn read(&self, p: &[u8], nodes: &mut Vec<Node>, scratch: &mut Scratch) -> Option<usize> {
+    fn read(&self, p: &[u8], nodes: &mut Vec<Node>, scratch: &mut Scratch) -> Option<(usize, u64)> {
         let t = &self.text[..];
         // the values read anew: their span and flag; how far the text after
         // the first k values has moved
@@ -167,7 +159,7 @@ impl Shape {
                 left &= left - 1;
                 nodes[self.values[k].node as usize].flag = flags & (1 << k) != 0;
             }
-            return Some(pp);
+            return Some((pp, read));
         }
         for m in &mut moved[k + 1..] {
             *m = delta;
@@ -187,7 +179,7 @@ impl Shape {
                 ..*n
             },
         }));
-        Some(pp)
+        Some((pp, read))
     }
 }
 
@@ -254,33 +246,80 @@ fn set_of(key: &[u8]) -> usize {
 }
 
 /// Read the value at the start of `text` onto `nodes` through a shape kept
-/// under `key`; returns where it ends and the shape's id.
-pub fn read(text: &[u8], key: &[u8], nodes: &mut Vec<Node>) -> Option<(usize, u64)> {
+/// under `key`; returns where it ends and how (see [`Shaped`]).
+pub fn read(text: &[u8], key: &[u8], nodes: &mut Vec<Node>) -> Option<(usize, Shaped)> {
     SHAPES.with_borrow_mut(|shapes| {
         let set = &mut shapes.sets[set_of(key)];
         for way in 0..WAYS {
             let shape = set[way].as_ref()?;
-            if let Some(end) = shape.read(text, nodes, &mut shapes.scratch) {
+            if let Some((end, changed)) = shape.read(text, nodes, &mut shapes.scratch) {
                 let id = shape.id;
                 set[..=way].rotate_right(1);
-                return Some((end, id));
+                return Some((end, Shaped { id, changed }));
             }
         }
         None
     })
 }
 
-/// Keep the shape of a text just parsed onto `nodes` under `key`; returns
-/// its id (0 when it is not kept).
-pub fn keep(text: &[u8], key: &[u8], nodes: &[Node]) -> u64 {
-    let Some(shape) = Shape::of(text, nodes) else { return 0 };
+/// Keep the shape of a text just parsed onto `nodes` under `key` (its
+/// values are all its own).
+pub fn keep(text: &[u8], key: &[u8], nodes: &[Node]) -> Shaped {
+    let Some(shape) = Shape::of(text, nodes) else { return Shaped::NONE };
     let id = shape.id;
     SHAPES.with_borrow_mut(|shapes| {
         let set = &mut shapes.sets[set_of(key)];
         set.rotate_right(1);
         set[0] = Some(Box::new(shape));
     });
-    id
+    Shaped { id, changed: 0 }
+}
+
+/// How a tape was read: as a copy of the shape with this id (0: none),
+/// with these of the shape's values (by number, see [`value_numbers`])
+/// read anew; the others are the shape's own, byte for byte.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shaped {
+    pub id: u64,
+    pub changed: u64,
+}
+
+impl Shaped {
+    pub const NONE: Shaped = Shaped { id: 0, changed: u64::MAX };
+}
+
+/// The number of each value of a tape as its shape counts them (strings
+/// that are not keys, and numbers, in text order); `u8::MAX` for other nodes.
+pub fn value_numbers(nodes: &[Node]) -> Vec<u8> {
+    let is_key = keys(nodes);
+    let mut k = 0u8;
+    nodes
+        .iter()
+        .zip(&is_key)
+        .map(|(n, &key)| {
+            if (n.kind == Kind::Str && !key) || n.kind == Kind::Num {
+                k = k.saturating_add(1);
+                k - 1
+            } else {
+                u8::MAX
+            }
+        })
+        .collect()
+}
+
+/// Which nodes of a tape are object keys (the first node of each member).
+fn keys(nodes: &[Node]) -> Vec<bool> {
+    let mut is_key = vec![false; nodes.len()];
+    for (i, n) in nodes.iter().enumerate() {
+        if n.kind == Kind::Obj {
+            let mut k = i + 1;
+            for _ in 0..n.count {
+                is_key[k] = true;
+                k = nodes[k + 1].next as usize;
+            }
+        }
+    }
+    is_key
 }
 
 #[cfg(test)]
@@ -298,9 +337,9 @@ mod tests {
     fn both(template: &str, text: &str) -> (Read, Read, bool) {
         let key = b"test";
         let mut nodes = Vec::new();
-        let kept = parse_prefix_shaped(template, key, &mut nodes).map(|(_, id)| id);
+        let kept = parse_prefix_shaped(template, key, &mut nodes).map(|(_, s)| s.id);
         let shaped = parse_prefix_shaped(text, key, &mut nodes);
-        let hit = shaped.is_some_and(|(_, id)| id != 0 && Some(id) == kept);
+        let hit = shaped.is_some_and(|(_, s)| s.id != 0 && Some(s.id) == kept);
         let shaped = shaped.map(|(end, _)| (end, nodes.clone()));
         let parsed = parse_prefix_into(text, &mut nodes).map(|end| (end, nodes.clone()));
         (shaped, parsed, hit)
@@ -353,11 +392,30 @@ mod tests {
     }
 
     #[test]
+    fn a_read_tells_which_values_are_new() {
+        let mut nodes = Vec::new();
+        let kept = parse_shaped(FRAME, b"c", &mut nodes).unwrap();
+        assert_eq!(kept.changed, 0, "a kept text's values are its own");
+        let numbers = value_numbers(&nodes);
+        let number_of = |text: &str, value: &str| {
+            let at = nodes.iter().position(|n| &text[n.start as usize..n.end as usize] == value).unwrap();
+            numbers[at]
+        };
+        let (uid, tx) = (number_of(FRAME, "\"10171145\""), number_of(FRAME, "15899"));
+        assert_eq!((uid, tx), (1, 4), "type, uniqueId, action, connectorId, transactionId");
+        let text = FRAME.replace("15899", "15900000");
+        let read = parse_shaped(&text, b"c", &mut nodes).unwrap();
+        assert_eq!(read, Shaped { id: kept.id, changed: 1 << tx });
+        let text = text.replace("10171145", "10171146");
+        assert_eq!(parse_shaped(&text, b"c", &mut nodes).unwrap().changed, 1 << uid | 1 << tx);
+    }
+
+    #[test]
     fn whole_texts_allow_only_blanks_after_the_value() {
         let mut nodes = Vec::new();
-        let id = parse_shaped(FRAME, b"w", &mut nodes).unwrap();
+        let id = parse_shaped(FRAME, b"w", &mut nodes).unwrap().id;
         assert_ne!(id, 0);
-        assert_eq!(parse_shaped(&format!("{FRAME} \n"), b"w", &mut nodes).unwrap(), id);
+        assert_eq!(parse_shaped(&format!("{FRAME} \n"), b"w", &mut nodes).unwrap().id, id);
         let mut parsed = Vec::new();
         parse_into(&format!("{FRAME} \n"), &mut parsed).unwrap();
         assert_eq!(nodes, parsed);
@@ -367,22 +425,22 @@ mod tests {
     #[test]
     fn large_texts_and_scalars_are_not_kept() {
         let mut nodes = Vec::new();
-        assert_eq!(parse_shaped("\"just a string\"", b"s", &mut nodes).unwrap(), 0);
+        assert_eq!(parse_shaped("\"just a string\"", b"s", &mut nodes).unwrap(), Shaped::NONE);
         let big = format!("[{}]", vec!["1"; MAX_NODES].join(","));
-        assert_eq!(parse_shaped(&big, b"s", &mut nodes).unwrap(), 0);
+        assert_eq!(parse_shaped(&big, b"s", &mut nodes).unwrap(), Shaped::NONE);
         let many = format!("[{}]", vec!["[]"; MAX_VALUES].join(","));
-        assert_ne!(parse_shaped(&many, b"s", &mut nodes).unwrap(), 0, "containers are not values");
+        assert_ne!(parse_shaped(&many, b"s", &mut nodes).unwrap().id, 0, "containers are not values");
     }
 
     #[test]
     fn a_key_holds_the_shapes_it_saw_last() {
         let texts: Vec<String> = (0..WAYS + 1).map(|n| format!("[{}]", vec!["1"; n + 1].join(","))).collect();
         let mut nodes = Vec::new();
-        let ids: Vec<u64> = texts.iter().map(|t| parse_shaped(t, b"k", &mut nodes).unwrap()).collect();
+        let ids: Vec<u64> = texts.iter().map(|t| parse_shaped(t, b"k", &mut nodes).unwrap().id).collect();
         // the last WAYS are still kept (and read through), the first is not
         for (t, &id) in texts.iter().zip(&ids).skip(1).rev() {
-            assert_eq!(parse_shaped(t, b"k", &mut nodes).unwrap(), id);
+            assert_eq!(parse_shaped(t, b"k", &mut nodes).unwrap().id, id);
         }
-        assert_ne!(parse_shaped(&texts[0], b"k", &mut nodes).unwrap(), ids[0]);
+        assert_ne!(parse_shaped(&texts[0], b"k", &mut nodes).unwrap().id, ids[0]);
     }
 }
