@@ -42,6 +42,18 @@ pub enum Body {
     Split { id: usize, payload: usize, kind: Option<usize> },
 }
 
+/// `str::trim`, with the common cell that has nothing to trim (an ASCII
+/// byte that is not a blank at each end) told by two bytes.
+#[inline]
+fn trim(cell: &str) -> &str {
+    let kept = |b: &u8| *b < 0x80 && !matches!(b, b'\t'..=b'\r' | b' ');
+    match cell.as_bytes() {
+        [first, .., last] if kept(first) && kept(last) => cell,
+        [only] if kept(only) => cell,
+        _ => cell.trim(),
+    }
+}
+
 fn is_frame_cell(c: &str) -> bool {
     find_frame_start(c.trim_start()) == Some(0)
 }
@@ -238,7 +250,7 @@ fn station_by_content(data: &[Vec<String>], width: usize, used: &dyn Fn(usize) -
 impl CsvLayout {
     /// What a record's cells say besides its frame.
     fn head<'a>(&self, cells: &[&'a str], tz: Tz) -> Extracted<'a> {
-        let cell = |c: Option<usize>| c.and_then(|c| cells.get(c)).map(|s| s.trim()).filter(|s| !s.is_empty());
+        let cell = |c: Option<usize>| c.and_then(|c| cells.get(c)).map(|s| trim(s)).filter(|s| !s.is_empty());
         Extracted {
             at: cell(self.time).and_then(|t| parse_timestamp(t, tz)),
             station: cell(self.station).map(Cow::Borrowed),
@@ -252,7 +264,7 @@ impl CsvLayout {
     pub fn extract_cells_in<'a>(&self, cells: &[&'a str], tz: Tz, tape: &'a mut Vec<Node>) -> Extracted<'a> {
         let mut ex = self.head(cells, tz);
         ex.frame = match &self.body {
-            Body::Frame(c) => match cells.get(*c).map(|s| s.trim()) {
+            Body::Frame(c) => match cells.get(*c).map(|s| trim(s)) {
                 Some(text) if !text.is_empty() => parse_frame_in(text, tape).map_err(|e| e.to_string()),
                 _ => Err("the frame column is empty".to_string()),
             },
@@ -268,7 +280,7 @@ impl CsvLayout {
         tz: Tz,
         tape: &'a mut Vec<Node>,
     ) -> Option<Extracted<'a>> {
-        let text = cells.get(self.answer?)?.trim();
+        let text = trim(cells.get(self.answer?)?);
         if !text.contains('[') {
             return None;
         }
@@ -364,6 +376,23 @@ impl CsvLayout {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trim_is_str_trim() {
+        let mut texts = vec![String::new()];
+        for c in ['a', ' ', '\t', '\n', '\u{0B}', '\u{0C}', '\r', '\u{1F}', '\u{85}', '\u{A0}', '\u{3000}', 'é', '\0']
+        {
+            for t in texts.clone() {
+                if t.chars().count() < 3 {
+                    texts.push(format!("{t}{c}"));
+                    texts.push(format!("{c}{t}"));
+                }
+            }
+        }
+        for t in &texts {
+            assert_eq!(trim(t), t.trim(), "{t:?}");
+        }
+    }
 
     #[test]
     fn frame_column_with_header_station_and_direction() {
