@@ -753,6 +753,39 @@ struct Scalar {
 }
 
 impl ShapeChecks {
+    /// The checks of a payload's shape, from a payload that passed in full;
+    /// `None` when its members cannot be matched to fields one by one.
+    fn of(fields: &'static [Field], payload: Json<'_>, shaped: Shaped) -> Option<ShapeChecks> {
+        let mut found = Vec::new();
+        if !payload.is_object() || object_scalars(fields, payload, &mut found).is_none() {
+            return None;
+        }
+        let mut seen = Vec::new();
+        let scalars: Vec<Scalar> = found
+            .into_iter()
+            .map(|(at, ty)| {
+                let start = seen.len() as u32;
+                if let (Ty::Enum(_), Some(b)) = (ty, payload.on_tape(at as usize).plain_bytes()) {
+                    seen.extend_from_slice(b);
+                }
+                Scalar { at, ty, seen: (start, seen.len() as u32) }
+            })
+            .collect();
+        let exact = (shaped.changed == 0).then(|| {
+            let numbers = value_numbers(payload.tape());
+            let mut scalar_of = vec![u8::MAX; 64];
+            let mut values = 0u64;
+            for (i, s) in scalars.iter().enumerate() {
+                if let Some(&k) = numbers.get(s.at as usize).filter(|&&k| k < 64) {
+                    scalar_of[k as usize] = i as u8;
+                    values |= 1 << k;
+                }
+            }
+            (scalar_of, values)
+        });
+        Some(ShapeChecks { shape: shaped.id, fields, at: payload.index(), scalars, seen, exact })
+    }
+
     fn passes(&self, payload: Json<'_>, changed: u64) -> bool {
         let passes = |s: &Scalar| {
             let value = payload.on_tape(s.at as usize);
@@ -785,8 +818,9 @@ std::thread_local! {
 
 /// [`validate_payload`] of a payload on a copy of a kept shape's tape. A
 /// payload of a shape that passed once passes when each of its scalars is
-/// plainly valid for its type: the one place where they differ. Anything
-/// else takes the full check.
+/// plainly valid for its type (the one place where they differ), and when
+/// the one that passed was the shape's own text, each scalar that is not
+/// the shape's own. Anything else takes the full check.
 fn validate_shaped(fields: &'static [Field], payload: Json<'_>, shaped: Shaped) -> Vec<Violation> {
     let shape = shaped.id;
     if shape == 0 {
@@ -804,33 +838,8 @@ fn validate_shaped(fields: &'static [Field], payload: Json<'_>, shaped: Shaped) 
         Some(false) => validate_payload(fields, payload),
         None => {
             let found = validate_payload(fields, payload);
-            if found.is_empty() && payload.is_object() {
-                let mut found = Vec::new();
-                if object_scalars(fields, payload, &mut found).is_some() {
-                    let mut seen = Vec::new();
-                    let scalars: Vec<Scalar> = found
-                        .into_iter()
-                        .map(|(at, ty)| {
-                            let start = seen.len() as u32;
-                            if let (Ty::Enum(_), Some(b)) = (ty, payload.on_tape(at as usize).plain_bytes()) {
-                                seen.extend_from_slice(b);
-                            }
-                            Scalar { at, ty, seen: (start, seen.len() as u32) }
-                        })
-                        .collect();
-                    let exact = (shaped.changed == 0).then(|| {
-                        let numbers = value_numbers(payload.tape());
-                        let mut scalar_of = vec![u8::MAX; 64];
-                        let mut values = 0u64;
-                        for (i, s) in scalars.iter().enumerate() {
-                            if let Some(&k) = numbers.get(s.at as usize).filter(|&&k| k < 64) {
-                                scalar_of[k as usize] = i as u8;
-                                values |= 1 << k;
-                            }
-                        }
-                        (scalar_of, values)
-                    });
-                    let checks = ShapeChecks { shape, fields, at: payload.index(), scalars, seen, exact };
+            if found.is_empty() {
+                if let Some(checks) = ShapeChecks::of(fields, payload, shaped) {
                     CHECKS.with_borrow_mut(|all| all[slot] = Some(checks));
                 }
             }

@@ -103,15 +103,14 @@ impl Shape {
     }
 
     /// Read the value at the start of `p` onto `nodes` when it has this
-    /// shape; returns where it ends. `None` (with `nodes` untouched or
-    /// partly written) when it does not.
+    /// shape; returns where it ends and which values (by number) were read
+    /// anew: the others are the shape's own, byte for byte. `None` (with
+    /// `nodes` untouched or partly written) when it does not have the shape.
     ///
-    /// The texts are compared eight bytes at a time; only a value where they
-    /// differ is read (most values are the same as the shape's: the units,
-    /// measurands, statuses). A value whose bytes are all the same is the
-    /// same token, as everything before it matched.
-    /// Also returns which values (by number) were read anew: the others are
-    /// the shape's own, byte for byte.
+    /// The texts are compared sixteen bytes at a time; only a value where
+    /// they differ is read (most values are the same as the shape's: the
+    /// units, measurands, statuses). A value whose bytes are all the same is
+    /// the same token, as everything before it matched.
     #[inline]
     fn read(&self, p: &[u8], nodes: &mut Vec<Node>, scratch: &mut Scratch) -> Option<(usize, u64)> {
         let t = &self.text[..];
