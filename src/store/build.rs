@@ -68,6 +68,8 @@ pub struct StoreBuilder {
     file_tallies: Vec<FileTally>,
     /// Which side sends each action (by symbol), looked up once.
     origins: Vec<Option<Option<Origin>>>,
+    /// How many of the messages are requests.
+    calls: usize,
 }
 
 /// What the store learns of a file while its records arrive, so that
@@ -120,6 +122,7 @@ impl StoreBuilder {
             early_validated: Vec::new(),
             file_tallies: Vec::new(),
             origins: Vec::new(),
+            calls: 0,
         }
     }
 
@@ -129,6 +132,7 @@ impl StoreBuilder {
         if f >= self.file_tallies.len() {
             self.file_tallies.resize(f + 1, FileTally::NEW);
         }
+        self.calls += usize::from(kind == MsgKind::Call);
         let vote = if kind == MsgKind::Call {
             match (origin_of(&mut self.origins, &self.strings, action), hint) {
                 (Some(Origin::Station), DirHint::Out) | (Some(Origin::CentralSystem), DirHint::In) => 1,
@@ -293,7 +297,7 @@ impl StoreBuilder {
             self.apply_order(&order);
         }
         self.pair();
-        let uid_reuses = uid_reuses(&self.messages, &self.uids);
+        let uid_reuses = uid_reuses(&self.messages, &self.uids, self.calls);
         // let go of the uniqueIds (8 bytes a message) as soon as they have served
         self.uids = Vec::new();
         // an answer validated on arrival whose final request has another action (or none) loses that verdict
@@ -531,13 +535,12 @@ impl StoreBuilder {
 /// (station, sender, uniqueId, time) put the uses of an id side by side.
 /// Only requests whose key may occur twice are sorted (most ids are used
 /// once), which keeps the list small.
-fn uid_reuses(messages: &[Message], uids: &[Uid]) -> Vec<(MsgIdx, MsgIdx)> {
+fn uid_reuses(messages: &[Message], uids: &[Uid], calls: usize) -> Vec<(MsgIdx, MsgIdx)> {
     use rayon::prelude::*;
     let key = |i: usize| (messages[i].station, messages[i].dir as u8, uids[i]);
     let is_call = |i: &usize| messages[*i].kind == MsgKind::Call;
-    let count = (0..messages.len()).filter(is_call).count();
-    // each half of the messages fills a table of its own, merged after
-    let half = |range: std::ops::Range<usize>| SeenTwice::of(range.filter(is_call).map(|i| key_hash(key(i))), count);
+    // each half of the messages fills a table of its own (made for all the requests), merged after
+    let half = |range: std::ops::Range<usize>| SeenTwice::of(range.filter(is_call).map(|i| key_hash(key(i))), calls);
     let mid = messages.len() / 2;
     let (mut seen, later) = rayon::join(|| half(0..mid), || half(mid..messages.len()));
     seen.merge(&later);
