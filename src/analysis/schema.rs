@@ -57,18 +57,12 @@ pub fn is_known_action(action: &str) -> bool {
 /// reports unknown actions separately). A `payload` that is not an object gives
 /// one `NotAnObject` violation (but `null` counts as `{}`).
 pub fn check_request(action: &str, payload: Json<'_>) -> Vec<Violation> {
-    match find_action(action) {
-        Some(a) => validate_payload(a.req, payload),
-        None => Vec::new(),
-    }
+    check_request_shaped(action, payload, Shaped::NONE)
 }
 
 /// Validate a CALLRESULT payload for the CALL `action` it answers.
 pub fn check_response(action: &str, payload: Json<'_>) -> Vec<Violation> {
-    match find_action(action) {
-        Some(a) => validate_payload(a.conf, payload),
-        None => Vec::new(),
-    }
+    check_response_shaped(action, payload, Shaped::NONE)
 }
 
 /// [`check_request`] of a payload whose tape is a copy of a kept shape
@@ -771,12 +765,11 @@ impl ShapeChecks {
                 Scalar { at, ty, seen: (start, seen.len() as u32) }
             })
             .collect();
-        let exact = (shaped.changed == 0).then(|| {
-            let numbers = value_numbers(payload.tape());
+        let exact = (shaped.changed == 0).then(|| value_numbers(payload.tape())).flatten().map(|numbers| {
             let mut scalar_of = vec![u8::MAX; 64];
             let mut values = 0u64;
             for (i, s) in scalars.iter().enumerate() {
-                if let Some(&k) = numbers.get(s.at as usize).filter(|&&k| k < 64) {
+                if let Some(&k) = numbers.get(s.at as usize).filter(|&&k| k != u8::MAX) {
                     scalar_of[k as usize] = i as u8;
                     values |= 1 << k;
                 }
@@ -787,7 +780,7 @@ impl ShapeChecks {
     }
 
     fn passes(&self, payload: Json<'_>, changed: u64) -> bool {
-        let passes = |s: &Scalar| {
+        let valid = |s: &Scalar| {
             let value = payload.on_tape(s.at as usize);
             let seen = &self.seen[s.seen.0 as usize..s.seen.1 as usize];
             match s.ty {
@@ -795,12 +788,12 @@ impl ShapeChecks {
                 ty => scalar_is_valid(ty, value),
             }
         };
-        let Some((scalar_of, scalars)) = &self.exact else { return self.scalars.iter().all(passes) };
+        let Some((scalar_of, scalars)) = &self.exact else { return self.scalars.iter().all(valid) };
         let mut left = changed & scalars;
         while left != 0 {
             let k = left.trailing_zeros() as usize;
             left &= left - 1;
-            if !passes(&self.scalars[scalar_of[k] as usize]) {
+            if !valid(&self.scalars[scalar_of[k] as usize]) {
                 return false;
             }
         }

@@ -213,26 +213,7 @@ impl Parser<'_, '_> {
 
     #[inline(always)]
     fn string(&mut self, start: usize) -> Result<usize, ()> {
-        let mut i = start + 1;
-        let mut escaped = false;
-        loop {
-            i = skip_plain(self.b, i);
-            match *self.b.get(i).ok_or(())? {
-                b'"' => break,
-                b'\\' => {
-                    escaped = true;
-                    i += 2;
-                }
-                0..=0x1F => return Err(()),
-                _ => i += 1,
-            }
-        }
-        let end = i + 1;
-        // escapes are rare: let serde check them (\u surrogates and all)
-        if escaped {
-            let text = std::str::from_utf8(&self.b[start..end]).map_err(|_| ())?;
-            serde_json::from_str::<String>(text).map_err(|_| ())?;
-        }
+        let (end, escaped) = string_end(self.b, start)?;
         self.push(Kind::Str, escaped, start, end);
         Ok(end)
     }
@@ -250,6 +231,42 @@ impl Parser<'_, '_> {
         self.push(Kind::Num, flag, start, end);
         Ok(end)
     }
+}
+
+/// Where the string whose opening quote is at `start` ends (after its
+/// closing quote), and whether it holds a backslash escape (the tape's flag).
+#[inline(always)]
+pub(super) fn string_end(b: &[u8], start: usize) -> Result<(usize, bool), ()> {
+    if b.get(start) != Some(&b'"') {
+        return Err(());
+    }
+    let mut i = start + 1;
+    let mut escaped = false;
+    loop {
+        i = skip_plain(b, i);
+        match *b.get(i).ok_or(())? {
+            b'"' => break,
+            b'\\' => {
+                escaped = true;
+                i += 2;
+            }
+            0..=0x1F => return Err(()),
+            _ => i += 1,
+        }
+    }
+    let end = i + 1;
+    if escaped {
+        check_escapes(&b[start..end])?;
+    }
+    Ok((end, escaped))
+}
+
+/// Escapes are rare: serde checks them (`\u` surrogates and all).
+#[cold]
+#[inline(never)]
+fn check_escapes(string: &[u8]) -> Result<(), ()> {
+    let text = std::str::from_utf8(string).map_err(|_| ())?;
+    serde_json::from_str::<String>(text).map(|_| ()).map_err(|_| ())
 }
 
 /// Where the number that starts at `start` ends, and whether it is not a
@@ -311,7 +328,7 @@ pub(super) fn number_end(b: &[u8], start: usize) -> Result<(usize, bool), ()> {
 /// byte), eight at a time; returns where the first byte that does stands
 /// (or where fewer than eight bytes are left).
 #[inline(always)]
-pub(super) fn skip_plain(b: &[u8], mut i: usize) -> usize {
+fn skip_plain(b: &[u8], mut i: usize) -> usize {
     use super::swar;
     while let Some(w) = swar::word(b, i) {
         // with bit 1 flipped, `"` (0x22) becomes 0x20 while the control

@@ -9,7 +9,7 @@
 //! values are read, each with the parser's own rules, so the copy is the tape
 //! the parser would have built (a property test holds it to that).
 
-use super::json::{number_end, skip_plain, Kind, Node};
+use super::json::{number_end, string_end, Kind, Node};
 use super::swar;
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -21,6 +21,7 @@ const MAX_VALUES: usize = 64;
 /// Shapes kept per key (most recently used first), and sets of keys.
 const WAYS: usize = 4;
 const SETS: usize = 64;
+const _: () = assert!(SETS.is_power_of_two());
 
 /// Where a node of a shape lies in a text of that shape.
 #[derive(Clone, Copy, Debug)]
@@ -64,33 +65,25 @@ impl Shape {
         if text.len() > MAX_TEXT || nodes.len() > MAX_NODES || !matches!(nodes.first()?.kind, Kind::Arr | Kind::Obj) {
             return None;
         }
-        let is_key = keys(nodes);
-        let is_value = |i: usize, n: &Node| (n.kind == Kind::Str && !is_key[i]) || n.kind == Kind::Num;
+        let numbers = value_numbers(nodes)?;
         let values: Vec<Value> = nodes
             .iter()
+            .zip(&numbers)
             .enumerate()
-            .filter(|&(i, n)| is_value(i, n))
-            .map(|(i, n)| {
+            .filter(|&(_, (_, &k))| k != u8::MAX)
+            .map(|(i, (n, _))| {
                 let number = n.kind == Kind::Num;
                 Value { node: i as u32, start: n.start, past: n.end + u32::from(number), end: n.end, number }
             })
             .collect();
-        if values.len() > MAX_VALUES {
-            return None;
-        }
         let ends: Vec<u32> = values.iter().map(|v| v.end).collect();
         let before = |at: u32| ends.partition_point(|&e| e <= at) as u8;
-        let mut k = 0u8;
         let places = nodes
             .iter()
-            .enumerate()
-            .map(|(i, n)| {
-                if is_value(i, n) {
-                    k += 1;
-                    Place::Value(k - 1)
-                } else {
-                    Place::Moved { start: before(n.start), end: before(n.end) }
-                }
+            .zip(&numbers)
+            .map(|(n, &k)| match k {
+                u8::MAX => Place::Moved { start: before(n.start), end: before(n.end) },
+                k => Place::Value(k),
             })
             .collect();
         Some(Shape {
@@ -139,7 +132,7 @@ impl Shape {
                 return None;
             }
             let from = n.start.wrapping_add(delta) as usize;
-            let (end, flag) = if n.number { number_end(p, from).ok()? } else { (plain_string_end(p, from)?, false) };
+            let (end, flag) = if n.number { number_end(p, from) } else { string_end(p, from) }.ok()?;
             spans[k] = (from as u32, end as u32);
             read |= 1 << k;
             flags |= u64::from(flag) << k;
@@ -199,24 +192,6 @@ fn common_prefix(a: &[u8], b: &[u8]) -> usize {
     i + a[i..].iter().zip(&b[i..]).take_while(|(x, y)| x == y).count()
 }
 
-/// Where the string that starts at `i` ends, when it holds no escape (a
-/// string with one is left to the parser).
-#[inline]
-fn plain_string_end(p: &[u8], i: usize) -> Option<usize> {
-    if p.get(i) != Some(&b'"') {
-        return None;
-    }
-    let mut i = i + 1;
-    loop {
-        i = skip_plain(p, i);
-        match *p.get(i)? {
-            b'"' => return Some(i + 1),
-            b'\\' | 0..=0x1F => return None,
-            _ => i += 1,
-        }
-    }
-}
-
 /// Room for [`Shape::read`]'s bookkeeping (only the parts it writes are read).
 struct Scratch {
     spans: [(u32, u32); MAX_VALUES],
@@ -238,10 +213,8 @@ std::thread_local! {
 
 /// The set of a key: its first sixteen bytes, hashed.
 fn set_of(key: &[u8]) -> usize {
-    let key = &key[..key.len().min(16)];
-    let (a, b) = swar::short_words(key).expect("at most sixteen bytes");
-    let h = (a ^ b.rotate_left(29) ^ key.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    (h >> 58) as usize % SETS
+    let h = swar::short_hash(&key[..key.len().min(16)]).expect("at most sixteen bytes");
+    (h >> (64 - SETS.trailing_zeros())) as usize
 }
 
 /// Read the value at the start of `text` onto `nodes` through a shape kept
@@ -288,22 +261,24 @@ impl Shaped {
 }
 
 /// The number of each value of a tape as its shape counts them (strings
-/// that are not keys, and numbers, in text order); `u8::MAX` for other nodes.
-pub fn value_numbers(nodes: &[Node]) -> Vec<u8> {
+/// that are not keys, and numbers, in text order); `u8::MAX` for other
+/// nodes. `None` when the tape has more values than a shape may have.
+pub fn value_numbers(nodes: &[Node]) -> Option<Vec<u8>> {
     let is_key = keys(nodes);
-    let mut k = 0u8;
-    nodes
+    let mut values = 0;
+    let numbers = nodes
         .iter()
         .zip(&is_key)
         .map(|(n, &key)| {
             if (n.kind == Kind::Str && !key) || n.kind == Kind::Num {
-                k = k.saturating_add(1);
-                k - 1
+                values += 1;
+                values.min(MAX_VALUES + 1) as u8 - 1
             } else {
                 u8::MAX
             }
         })
-        .collect()
+        .collect();
+    (values <= MAX_VALUES).then_some(numbers)
 }
 
 /// Which nodes of a tape are object keys (the first node of each member).
@@ -355,8 +330,9 @@ mod tests {
             // a number that grows a fraction or an exponent, a negative one
             FRAME.replace(":1,", ":1.5e3,"),
             FRAME.replace(":15899,", ":-0.25,"),
-            // non-ASCII text in a value
+            // non-ASCII text in a value, escapes
             FRAME.replace("L1", "L1 ✓ Grüße"),
+            FRAME.replace("Sample.Periodic", "Sample\\nPeriodic \\u00e9"),
             // text after the frame (a text log's tail)
             format!("{FRAME} trailing words"),
         ];
@@ -370,15 +346,15 @@ mod tests {
     #[test]
     fn texts_of_another_shape_are_parsed() {
         let variants = [
-            // another key, a string where a number was, an escape, another nesting
+            // another key, a string where a number was, another nesting
             FRAME.replace("\"unit\"", "\"units\""),
             FRAME.replace(":15899,", ":\"15899\","),
-            FRAME.replace("Sample.Periodic", "Sample\\nPeriodic"),
             FRAME.replace("\"L1\"", "[\"L1\"]"),
             FRAME.replace(":1,", ":true,"),
-            // a number that runs into what follows, a string left open, a cut
+            // a number that runs into what follows, a string left open, a bad escape, a cut
             FRAME.replace(":1,", ":01,"),
             FRAME.replace("\"Wh\"", "\"Wh"),
+            FRAME.replace("Wh", "W\\x"),
             FRAME[..FRAME.len() - 3].to_string(),
             // a blank where the shape has none
             FRAME.replace(":1,", ": 1,"),
@@ -395,7 +371,7 @@ mod tests {
         let mut nodes = Vec::new();
         let kept = parse_shaped(FRAME, b"c", &mut nodes).unwrap();
         assert_eq!(kept.changed, 0, "a kept text's values are its own");
-        let numbers = value_numbers(&nodes);
+        let numbers = value_numbers(&nodes).unwrap();
         let number_of = |text: &str, value: &str| {
             let at = nodes.iter().position(|n| &text[n.start as usize..n.end as usize] == value).unwrap();
             numbers[at]

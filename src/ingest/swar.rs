@@ -54,6 +54,19 @@ pub fn short_words(b: &[u8]) -> Option<(u64, u64)> {
     }
 }
 
+/// A text of at most 16 bytes hashed from its [`short_words`] and length
+/// (a multiplicative hash: take its top bits).
+#[inline]
+pub fn short_hash(b: &[u8]) -> Option<u64> {
+    short_words(b).map(|words| hash_short_words(words, b.len()))
+}
+
+/// [`short_hash`] of words [`short_words`] gave for a text of `len` bytes.
+#[inline]
+pub fn hash_short_words((x, y): (u64, u64), len: usize) -> u64 {
+    (x ^ y.rotate_left(29) ^ len as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

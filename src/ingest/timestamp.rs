@@ -303,21 +303,19 @@ fn parse_iso_plain(b: &[u8], i: usize) -> Option<Parsed> {
     // `YYYY-MM-` and `HH:MM:SS` as words: their separators and digits
     // checked at once; then `DD` and the separator between date and time
     let word = |at: usize| u64::from_le_bytes(d[at..at + 8].try_into().expect("eight bytes"));
-    let (date, time) = (word(0), word(11));
+    let (date, day_on, time) = (word(0), word(8), word(11));
     const DATE_SEPS: u64 = 0xFF00_00FF_0000_0000;
     const TIME_SEPS: u64 = 0x0000_FF00_00FF_0000;
+    const DAY: u64 = 0xFFFF;
     let seps_ok =
         date & DATE_SEPS == swar::splat(b'-') & DATE_SEPS && time & TIME_SEPS == swar::splat(b':') & TIME_SEPS;
-    if !seps_ok || !digits_at(date, !DATE_SEPS) || !digits_at(time, !TIME_SEPS) || !matches!(d[10], b'T' | b' ') {
-        return None;
-    }
-    let (d8, d9) = (d[8].wrapping_sub(b'0'), d[9].wrapping_sub(b'0'));
-    if d8 > 9 || d9 > 9 {
+    let digits_ok = digits_at(date, !DATE_SEPS) && digits_at(day_on, DAY) && digits_at(time, !TIME_SEPS);
+    if !seps_ok || !digits_ok || !matches!(d[10], b'T' | b' ') {
         return None;
     }
     let digit = |k: usize| u32::from(d[k] - b'0');
     let two = |k: usize| digit(k) * 10 + digit(k + 1);
-    let (y, m, day) = ((two(0) * 100 + two(2)) as i32, two(5), u32::from(d8) * 10 + u32::from(d9));
+    let (y, m, day) = ((two(0) * 100 + two(2)) as i32, two(5), two(8));
     let (h, mi, s) = (two(11), two(14), two(17));
     if !(1..=12).contains(&m) || day == 0 || day > days_in_month(y, m) || h > 23 || mi > 59 || s > 60 {
         return None;

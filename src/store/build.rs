@@ -361,30 +361,20 @@ impl StoreBuilder {
         if tallies.iter().all(|t| t.in_order) && tallies.windows(2).all(|w| w[0].last <= w[1].first) {
             return None;
         }
-        let files = 1 + self.messages.iter().map(|m| m.file as usize).max().unwrap_or(0);
-        // per file: its first time, then the last time seen
-        let mut first = vec![NO_TIME; files];
-        for m in &self.messages {
-            if m.at != NO_TIME && first[m.file as usize] == NO_TIME {
-                first[m.file as usize] = m.at;
-            }
-        }
-        let effective_times = || {
-            let mut last = first.clone();
-            self.messages.iter().map(move |m| {
+        // each record's time: its own, or the last one before it in its file
+        // (the file's first for the records before that)
+        let mut last: Vec<Millis> = self.file_tallies.iter().map(|t| t.first).collect();
+        let eff: Vec<Millis> = self
+            .messages
+            .iter()
+            .map(|m| {
                 if m.at != NO_TIME {
                     last[m.file as usize] = m.at;
                 }
                 last[m.file as usize]
             })
-        };
+            .collect();
         let key = |m: &Message, eff: Millis| (eff, m.file, m.line);
-        // checked on the fly: a list of the times costs 8 bytes a message,
-        // needed only when there is something to sort
-        if self.messages.iter().zip(effective_times()).map(|(m, t)| key(m, t)).is_sorted() {
-            return None;
-        }
-        let eff: Vec<Millis> = effective_times().collect();
         let mut order: Vec<u32> = (0..self.messages.len() as u32).collect();
         order.sort_by_key(|&i| key(&self.messages[i as usize], eff[i as usize]));
         Some(order)

@@ -111,19 +111,17 @@ pub struct Interner {
 }
 
 /// A string of at most 16 bytes as its length and the two words that hold
-/// all its bytes (`swar::short_words`): equal keys, equal strings.
+/// all its bytes (`swar::short_words`): equal keys, equal strings; and the
+/// slot of the recent table it goes in.
 #[derive(Clone, Copy, PartialEq, Eq, Default)]
 struct ShortKey(u64, u64, usize);
 
 impl ShortKey {
-    fn of(s: &str) -> Option<ShortKey> {
-        let (a, z) = crate::ingest::swar::short_words(s.as_bytes())?;
-        Some(ShortKey(a, z, s.len()))
-    }
-
-    fn slot(self) -> usize {
-        let h = (self.0 ^ self.1.rotate_left(29) ^ self.2 as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        (h >> (64 - RECENT_BITS)) as usize
+    fn of(s: &str) -> Option<(ShortKey, usize)> {
+        use crate::ingest::swar;
+        let (a, z) = swar::short_words(s.as_bytes())?;
+        let slot = (swar::hash_short_words((a, z), s.len()) >> (64 - RECENT_BITS)) as usize;
+        Some((ShortKey(a, z, s.len()), slot))
     }
 }
 
@@ -131,11 +129,10 @@ const RECENT_BITS: u32 = 8;
 
 impl Interner {
     pub fn intern(&mut self, s: &str) -> Sym {
-        let Some(key) = ShortKey::of(s) else { return self.intern_by_hash(s) };
+        let Some((key, slot)) = ShortKey::of(s) else { return self.intern_by_hash(s) };
         if self.recent.is_empty() {
             self.recent = vec![(ShortKey(0, 0, usize::MAX), Sym::NONE); 1 << RECENT_BITS];
         }
-        let slot = key.slot();
         match self.recent[slot] {
             (k, sym) if k == key => sym,
             _ => {
