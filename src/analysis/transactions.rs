@@ -1,6 +1,5 @@
 //! One line per charging session: who, where, when, how much, how it ended.
 
-use super::rules::meter_backwards::register_readings;
 use crate::ingest::frame::MsgKind;
 use crate::ingest::timestamp::Millis;
 use crate::store::{LogStore, MsgIdx, TxIdx, NO_INT, NO_TIME};
@@ -123,10 +122,8 @@ fn summarize_one(store: &LogStore, start: MsgIdx, tx: Option<TxIdx>) -> TxSummar
         (Some(a), Some(b)) if b >= a => Some((b - a) / 1000),
         _ => s.started_at.zip(s.stopped_at).map(|(a, b)| (b - a) / 1000),
     };
-    let mut readings = register_readings(store, tx);
-    if let Some(first) = readings.next() {
-        let last = readings.last().unwrap_or(first);
-        s.energy_kwh = Some((last.1 - first.1) / 1000.0);
+    if let Some((first, last)) = tx.register.ends {
+        s.energy_kwh = Some((last - first) / 1000.0);
     }
     let reason = if sf.reason.is_none() { "Local".to_string() } else { store.str(sf.reason).to_string() };
     s.outcome = if refused {

@@ -3,8 +3,8 @@
 
 use super::intern::{FnvMap, Interner, Sym};
 use super::{
-    Direction, FactTexts, Indexes, LogStore, Message, MeterReading, MsgIdx, PackedSpan, StoredFacts, Transaction,
-    TxIdx, Uid, Unparsed,
+    Direction, FactTexts, Indexes, LogStore, Measure, Message, MeterReading, MsgIdx, PackedSpan, Register, StoredFacts,
+    Transaction, TxIdx, Uid, Unparsed,
 };
 use super::{NO_INT, NO_TIME, TIME_ONLY};
 use crate::analysis::schema::{check_response, check_response_shaped, Violation};
@@ -820,6 +820,10 @@ fn build_transactions(store: &mut LogStore) {
         }
         let f = store.facts(s);
         let t = TxIdx(txs.len() as u32);
+        let mut register = Register::NONE;
+        if f.value != NO_INT {
+            register.add(m.at, f.value as f64);
+        }
         txs.push(Transaction {
             station: m.station,
             id,
@@ -829,12 +833,14 @@ fn build_transactions(store: &mut LogStore) {
             stop: None,
             authorize: authorize_before(store, &authorizes, s),
             messages: Vec::new(),
+            register,
         });
         by_tx.entry((m.station, id)).or_default().push(t);
     }
     // MeterValues and StopTransaction requests, found in one pass in message
     // order: cheaper than walking their action lists (which also hold the
-    // answers), and each transaction's messages come out in order
+    // answers), and each transaction's messages come out in order, their
+    // readings with them (see `Register`)
     let meter_values = store.strings.find("MeterValues");
     let stop_transaction = store.strings.find("StopTransaction");
     // requests of one station and transaction come in runs: look the key up once per run
@@ -846,7 +852,8 @@ fn build_transactions(store: &mut LogStore) {
             continue;
         }
         let i = MsgIdx(i as u32);
-        let key = (m.station, store.facts(i).transaction);
+        let f = store.facts(i);
+        let key = (m.station, f.transaction);
         if last_key != Some(key) {
             cands = by_tx.get(&key);
             last_key = Some(key);
@@ -855,8 +862,14 @@ fn build_transactions(store: &mut LogStore) {
         let Some(&t) = cands.iter().rev().find(|t| txs[t.0 as usize].start < i) else { continue };
         let tx = &mut txs[t.0 as usize];
         tx.messages.push(i);
+        for r in store.readings(i).iter().filter(|r| r.measure == Measure::EnergyImport) {
+            tx.register.add(m.at, r.value);
+        }
         if is_stop && tx.stop.is_none() {
             tx.stop = Some(i);
+            if f.value != NO_INT && f.value != -1 {
+                tx.register.add(m.at, f.value as f64);
+            }
         }
     }
     store.transactions = txs;

@@ -288,6 +288,58 @@ pub struct Transaction {
     pub authorize: Option<MsgIdx>,
     /// MeterValues and StopTransaction requests naming it, in time order.
     pub messages: Vec<MsgIdx>,
+    /// Its energy register readings, summed up as its messages were found.
+    pub register: Register,
+}
+
+/// A transaction's energy register readings summed up: meterStart, each
+/// sampled `Energy.Active.Import.Register` value and meterStop (not -1), in
+/// that order (the order `register_readings` walks them in). Gathered in
+/// the one pass over the messages that finds the transaction's messages, so
+/// that the rules and the session summaries, which each read these numbers,
+/// need not walk the readings scattered through the store again.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Register {
+    /// The first and the last reading, when there is one.
+    pub ends: Option<(f64, f64)>,
+    /// Some reading is below the one before it.
+    pub falls: bool,
+    /// The fastest rise, in watts, from the highest reading before (the
+    /// first time it was reached) to a later higher one, both with a time;
+    /// a rise within a second counts as taking a second. 0 when none.
+    pub fastest_rise_w: f64,
+    /// The highest reading so far and the time of the message it was first seen in.
+    best: Option<(Millis, f64)>,
+}
+
+impl Register {
+    pub const NONE: Register = Register { ends: None, falls: false, fastest_rise_w: 0.0, best: None };
+
+    /// The next reading, from a message logged at `at`.
+    pub fn add(&mut self, at: Millis, value: f64) {
+        self.ends = Some(match self.ends {
+            None => (value, value),
+            Some((first, last)) => {
+                self.falls |= value < last;
+                (first, value)
+            }
+        });
+        if let Some((best_at, best)) = self.best {
+            if value > best && at != NO_TIME && best_at != NO_TIME {
+                self.fastest_rise_w = self.fastest_rise_w.max(rise_watts(best_at, best, at, value));
+            }
+        }
+        if self.best.is_none_or(|(_, v)| value > v) {
+            self.best = Some((at, value));
+        }
+    }
+}
+
+/// The power of a register rise from `(from_at, from)` to `(at, value)`, in
+/// watts; a rise within a second counts as taking a second.
+pub fn rise_watts(from_at: Millis, from: f64, at: Millis, value: f64) -> f64 {
+    let hours = ((at - from_at) as f64 / 3_600_000.0).max(1.0 / 3600.0);
+    (value - from) / hours
 }
 
 /// Secondary indexes. Lists are in time order.

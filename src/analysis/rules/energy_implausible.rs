@@ -6,7 +6,7 @@
 use super::about;
 use super::meter_backwards::register_readings;
 use crate::analysis::{text, Context, Finding, Rule, Severity};
-use crate::store::{LogStore, Measure, MsgIdx, Transaction, NO_TIME};
+use crate::store::{rise_watts, LogStore, Measure, MsgIdx, Transaction, NO_TIME};
 
 pub struct EnergyImplausible;
 
@@ -22,7 +22,7 @@ impl Rule for EnergyImplausible {
         for tx in &store.transactions {
             // the limit is at least the ceiling: only when a rise beats it is
             // the power seen worth reading (most sessions never get there)
-            if first_above(store, tx, CEILING_W).is_none() {
+            if tx.register.fastest_rise_w <= CEILING_W {
                 continue;
             }
             let observed = tx
@@ -52,8 +52,7 @@ fn first_above(store: &LogStore, tx: &Transaction, limit: f64) -> Option<(MsgIdx
         if let Some((prev_msg, prev_value)) = best {
             let prev_at = store.msg(prev_msg).at;
             if value > prev_value && at != NO_TIME && prev_at != NO_TIME {
-                let hours = ((at - prev_at) as f64 / 3_600_000.0).max(1.0 / 3600.0);
-                let watts = (value - prev_value) / hours;
+                let watts = rise_watts(prev_at, prev_value, at, value);
                 if watts > limit {
                     return Some((msg, watts));
                 }
