@@ -754,7 +754,7 @@ fn read_csv(
     while !eof {
         let n = read_block(&mut input, &mut buf)?;
         eof = n == 0;
-        scan.scan(&buf, scanned, layout.delimiter, &mut ends);
+        scan.scan_in_pieces(&buf, scanned, layout.delimiter, SCAN_PIECES, SCAN_PIECE_MIN, &mut ends);
         scanned = buf.len();
         // read up to the last record end (a record longer than the block waits for more)
         let cut = match ends.last() {
@@ -832,7 +832,62 @@ enum ScanState {
     QuoteInQuoted,
 }
 
+/// A block's scan for record ends is cut into this many pieces, of at least
+/// this many bytes, scanned side by side.
+const SCAN_PIECES: usize = 4;
+const SCAN_PIECE_MIN: usize = 64 * 1024;
+
 impl CsvScan {
+    /// [`CsvScan::scan`], side by side on up to `pieces` pieces of at least
+    /// `min` bytes. Each piece but the first starts after a line end and is
+    /// scanned as if a record started there; that guess holds when the
+    /// pieces before it, scanned from where they truly started, end at a
+    /// record's start. A piece whose guess fails (a quoted cell holds the
+    /// line end) is scanned again from the state the one before ended in,
+    /// so the ends are exactly those of one scan from `from`.
+    fn scan_in_pieces(
+        &mut self,
+        b: &[u8],
+        from: usize,
+        delimiter: u8,
+        pieces: usize,
+        min: usize,
+        ends: &mut Vec<usize>,
+    ) {
+        use rayon::prelude::*;
+        let len = b.len().saturating_sub(from);
+        let pieces = pieces.min(len / min.max(1)).max(1);
+        let mut cuts = vec![from];
+        for k in 1..pieces {
+            let at = (from + len * k / pieces).max(*cuts.last().expect("the first cut"));
+            match memchr::memchr(b'\n', &b[at..]) {
+                Some(p) if at + p + 1 < b.len() => cuts.push(at + p + 1),
+                _ => break,
+            }
+        }
+        cuts.dedup();
+        cuts.push(b.len());
+        let first = self.state;
+        let scan_piece = |k: usize, state: ScanState| {
+            let mut scan = CsvScan { state };
+            let mut found = Vec::new();
+            scan.scan(&b[..cuts[k + 1]], cuts[k], delimiter, &mut found);
+            (found, scan.state)
+        };
+        let guessed: Vec<(Vec<usize>, ScanState)> = (0..cuts.len() - 1)
+            .into_par_iter()
+            .map(|k| scan_piece(k, if k == 0 { first } else { ScanState::RecordStart }))
+            .collect();
+        let mut state = first;
+        for (k, (found, end)) in guessed.into_iter().enumerate() {
+            let (found, end) =
+                if k == 0 || state == ScanState::RecordStart { (found, end) } else { scan_piece(k, state) };
+            ends.extend_from_slice(&found);
+            state = end;
+        }
+        self.state = state;
+    }
+
     /// Scan `b` from `from`, adding the offset just past each record's last
     /// byte (the byte that ends it) to `ends`.
     fn scan(&mut self, b: &[u8], from: usize, delimiter: u8, ends: &mut Vec<usize>) {
@@ -1101,13 +1156,22 @@ mod tests {
     }
 
     fn scan_ends(b: &[u8], delimiter: u8, block: usize) -> Vec<usize> {
+        scan_ends_in_pieces(b, delimiter, block, 1)
+    }
+
+    /// [`scan_ends`], each block scanned in `pieces` pieces (of at least a byte).
+    fn scan_ends_in_pieces(b: &[u8], delimiter: u8, block: usize, pieces: usize) -> Vec<usize> {
         let mut scan = CsvScan::default();
         let mut ends = Vec::new();
         // fed in blocks, as the reader does
         let mut upto = 0;
         while upto < b.len() {
             let next = (upto + block).min(b.len());
-            scan.scan(&b[..next], upto, delimiter, &mut ends);
+            if pieces == 1 {
+                scan.scan(&b[..next], upto, delimiter, &mut ends);
+            } else {
+                scan.scan_in_pieces(&b[..next], upto, delimiter, pieces, 1, &mut ends);
+            }
             upto = next;
         }
         // the last record may end with the input
@@ -1230,6 +1294,15 @@ mod tests {
         fn csv_scan_agrees_with_the_csv_crate(text in r#"[a",;\r\n ]{0,40}"#, block in 1usize..12, semicolon: bool) {
             let delimiter = if semicolon { b';' } else { b',' };
             prop_assert_eq!(scan_ends(text.as_bytes(), delimiter, block), csv_crate_ends(text.as_bytes(), delimiter));
+        }
+
+        /// Pieces scanned side by side find the ends one scan finds,
+        /// whichever pieces start inside a quoted cell.
+        #[test]
+        fn csv_scan_in_pieces_agrees_with_one_scan(text in r#"([a",;\r\n ]|"[a,\n]*"){0,60}"#, block in 1usize..80, pieces in 2usize..9, semicolon: bool) {
+            let delimiter = if semicolon { b';' } else { b',' };
+            let b = text.as_bytes();
+            prop_assert_eq!(scan_ends_in_pieces(b, delimiter, block, pieces), scan_ends(b, delimiter, block));
         }
     }
 }
