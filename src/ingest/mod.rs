@@ -749,11 +749,38 @@ fn read_csv(
     // the preamble and the header are the first records of the file
     let mut skip = layout.preamble + usize::from(layout.has_header);
     let mut rows = 0usize;
-    let lossy = std::sync::atomic::AtomicBool::new(false);
+    let mut lossy = false;
     let mut eof = false;
+    // lines counted from each piece's start, then numbered from the file's
+    let mut deliver = |read: Vec<(Batch, u64)>, pipe: &mut Pipe| {
+        let read: Vec<Batch> = read
+            .into_iter()
+            .map(|(mut batch, newlines)| {
+                let before = u32::try_from(buf_line - 1).unwrap_or(u32::MAX);
+                batch.recs.iter_mut().for_each(|r| r.line = r.line.saturating_add(before));
+                buf_line += newlines;
+                batch
+            })
+            .collect();
+        rows += read.iter().map(|b| b.recs.len()).sum::<usize>();
+        pipe.send(Delivery { pre: read, post: Vec::new(), order: None });
+    };
     while !eof {
         let n = read_block(&mut input, &mut buf)?;
         eof = n == 0;
+        // nearly every block: its records found and read in one pass, in
+        // pieces side by side (a block that starts in a record, or holds the
+        // preamble or header, goes the long way)
+        if skip == 0 && scanned == 0 {
+            if let Some(BlockRead { read, cut, lossy: bad }) = read_csv_block(&buf, buf_start, eof, layout, tz) {
+                progress(buf_start + cut as u64);
+                lossy |= bad;
+                deliver(read, pipe);
+                buf.drain(..cut);
+                buf_start += cut as u64;
+                continue;
+            }
+        }
         scan.scan_in_pieces(&buf, scanned, layout.delimiter, SCAN_PIECES, SCAN_PIECE_MIN, &mut ends);
         scanned = buf.len();
         // read up to the last record end (a record longer than the block waits for more)
@@ -777,29 +804,126 @@ fn read_csv(
             p.skip = skip.min(if p.end == cut && eof { usize::MAX } else { p.ends.len() });
             skip -= p.skip;
         }
-        // read with lines counted from each piece's start, then numbered from the file's
-        let mut read: Vec<(Batch, u64)> = Vec::new();
+        let mut read: Vec<(Batch, u64, bool)> = Vec::new();
         pieces
             .par_iter()
-            .map(|p| read_csv_piece(&buf, buf_start, &ends[p.ends.clone()], p, layout, tz, &lossy))
+            .map(|p| read_csv_piece(&buf, buf_start, &ends[p.ends.clone()], p, layout, tz))
             .collect_into_vec(&mut read);
-        let read: Vec<Batch> = read
-            .into_iter()
-            .map(|(mut batch, newlines)| {
-                let before = u32::try_from(buf_line - 1).unwrap_or(u32::MAX);
-                batch.recs.iter_mut().for_each(|r| r.line = r.line.saturating_add(before));
-                buf_line += newlines;
-                batch
-            })
-            .collect();
-        rows += read.iter().map(|b| b.recs.len()).sum::<usize>();
-        pipe.send(Delivery { pre: read, post: Vec::new(), order: None });
+        lossy |= read.iter().any(|r| r.2);
+        deliver(read.into_iter().map(|(batch, lines, _)| (batch, lines)).collect(), pipe);
         buf.drain(..cut);
         buf_start += cut as u64;
-        scanned -= cut;
+        // a record starts at the cut: the rest is scanned again with the next block
+        scanned = 0;
+        scan = CsvScan::default();
         ends.clear();
     }
-    Ok((rows, layout.preamble, lossy.into_inner()))
+    Ok((rows, layout.preamble, lossy))
+}
+
+/// Bytes per piece of a block read in one pass.
+const RUN_BYTES: usize = 64 * 1024;
+
+/// Find and read the records of a block that starts with a record, in
+/// pieces side by side. Each piece but the first starts after a line end
+/// that follows other text, guessed to end a record; the guesses all held
+/// when each piece's last record ends where the next piece starts. `None`
+/// when one did not hold (a quoted cell holds the line end) or no record
+/// ends in the block: the caller then scans the block for its record ends
+/// first.
+fn read_csv_block(buf: &[u8], buf_start: u64, eof: bool, layout: &CsvLayout, tz: Tz) -> Option<BlockRead> {
+    let cuts = record_cuts(buf, buf.len() / RUN_BYTES);
+    let runs: Vec<(Batch, u64, usize, bool)> = cuts
+        .par_windows(2)
+        .map(|w| read_csv_run(buf, buf_start, w[0], w[1], eof && w[1] == buf.len(), layout, tz))
+        .collect();
+    let held = runs.iter().zip(&cuts[1..]).rev().skip(1).all(|(run, &next)| run.2 == next);
+    let cut = runs.last().map_or(0, |run| run.2);
+    if !held || cut == 0 {
+        return None;
+    }
+    let lossy = runs.iter().any(|run| run.3);
+    Some(BlockRead { read: runs.into_iter().map(|(batch, lines, _, _)| (batch, lines)).collect(), cut, lossy })
+}
+
+/// A block's records read in one pass: each piece's records and line
+/// endings, where the last whole record ends, and whether some cell was not UTF-8.
+struct BlockRead {
+    read: Vec<(Batch, u64)>,
+    cut: usize,
+    lossy: bool,
+}
+
+/// Where to cut `b` into about `pieces` pieces: offsets just past a `\r` or
+/// `\n` that follows a byte that is neither, from 0 to `b.len()`.
+fn record_cuts(b: &[u8], pieces: usize) -> Vec<usize> {
+    let mut cuts = vec![0];
+    for k in 1..pieces {
+        let mut at = (b.len() * k / pieces).max(cuts[cuts.len() - 1]);
+        let cut = loop {
+            let Some(p) = memchr::memchr2(b'\r', b'\n', &b[at..]).map(|p| at + p) else { break None };
+            if p > 0 && !matches!(b[p - 1], b'\r' | b'\n') {
+                break Some(p + 1);
+            }
+            at = p + 1;
+        };
+        match cut {
+            Some(c) if c < b.len() => cuts.push(c),
+            _ => break,
+        }
+    }
+    cuts.push(b.len());
+    cuts
+}
+
+/// Read the records of `buf[start..end]`, the first starting at `start`:
+/// (the records, their line endings, where the last whole record ends,
+/// some cell was not UTF-8). A record still open at `end` is left for
+/// later, unless `end` is the end of the input (`last`).
+fn read_csv_run(
+    buf: &[u8],
+    buf_start: u64,
+    start: usize,
+    end: usize,
+    last: bool,
+    layout: &CsvLayout,
+    tz: Tz,
+) -> (Batch, u64, usize, bool) {
+    let mut r = RecordReader::new(buf, buf_start, layout, tz, 0);
+    let reached = each_record(&buf[..end], start, last, layout.delimiter, |a, z, cells| r.record(a, z, cells));
+    (r.out, r.line - 1, reached, r.lossy)
+}
+
+/// The cells of a record, unquoted side by side, and their ranges.
+type Cells<'c> = (&'c [u8], &'c [(u32, u32)]);
+
+/// Find the records of `b` from `start` (where one starts) one after
+/// another and give each to `each`: its start, its end and its cells (none:
+/// blank lines only). Returns where the last whole record ends: a record
+/// still open at the end of `b` is left out, unless `b` ends the input
+/// (`last`).
+fn each_record(
+    b: &[u8],
+    start: usize,
+    last: bool,
+    delimiter: u8,
+    mut each: impl FnMut(usize, usize, Option<Cells>),
+) -> usize {
+    let (mut unquoted, mut fields) = (Vec::new(), Vec::new());
+    let mut i = start;
+    while i < b.len() {
+        let (next, split) = split_next(b, i, delimiter, &mut unquoted, &mut fields);
+        match split {
+            Split::Record => {}
+            // the input's last record (with no line end), or blank lines at its end
+            Split::Open | Split::Blank if last => {}
+            // a record, or the blank lines before one, that goes on past the piece
+            Split::Open | Split::Blank => break,
+        }
+        each(i, next, (split != Split::Blank).then_some((&unquoted[..], &fields[..])));
+        i = next;
+    }
+    i
 }
 
 /// A run of whole CSV records in the buffer (bytes `start..end`, the
@@ -1035,46 +1159,81 @@ fn read_csv_piece(
     piece: &Piece,
     layout: &CsvLayout,
     tz: Tz,
-    lossy: &std::sync::atomic::AtomicBool,
-) -> (Batch, u64) {
-    let mut out = Batch::with_room(ROW_CHUNK);
+) -> (Batch, u64, bool) {
+    let mut r = RecordReader::new(buf, buf_start, layout, tz, piece.skip);
     let (mut unquoted, mut fields) = (Vec::new(), Vec::new());
-    // the cells of a record, in a list whose room serves record after record
-    let mut spare_cells: Vec<&str> = Vec::new();
-    let mut skip = piece.skip;
-    let (mut line, mut start) = (1, piece.start);
+    let mut start = piece.start;
     let last = (ends.last().copied().unwrap_or(piece.start) < piece.end).then_some(piece.end);
     for end in ends.iter().copied().chain(last) {
-        let record = &buf[start..end];
+        let is_record = split_record(&buf[start..end], layout.delimiter, &mut unquoted, &mut fields);
+        r.record(start, end, is_record.then_some((&unquoted[..], &fields[..])));
+        start = end;
+    }
+    (r.out, r.line - 1, r.lossy)
+}
+
+/// Reads CSV records one after another into a batch, numbering their lines
+/// from 1 at the first one's start.
+struct RecordReader<'a> {
+    buf: &'a [u8],
+    buf_start: u64,
+    layout: &'a CsvLayout,
+    tz: Tz,
+    /// Records still to pass over (preamble and header).
+    skip: usize,
+    line: u64,
+    out: Batch,
+    /// The cells of a record, in a list whose room serves record after record.
+    spare_cells: Vec<&'static str>,
+    /// Some cell was not UTF-8.
+    lossy: bool,
+}
+
+impl<'a> RecordReader<'a> {
+    fn new(buf: &'a [u8], buf_start: u64, layout: &'a CsvLayout, tz: Tz, skip: usize) -> Self {
+        RecordReader {
+            buf,
+            buf_start,
+            layout,
+            tz,
+            skip,
+            line: 1,
+            out: Batch::with_room(ROW_CHUNK),
+            spare_cells: Vec::new(),
+            lossy: false,
+        }
+    }
+
+    /// The record of `buf[start..end]`, with its cells (none: blank lines only).
+    fn record(&mut self, start: usize, end: usize, cells: Option<Cells>) {
         // a record's line and span start where the one before it ended, blank lines and all
-        let (at, len) = (buf_start + start as u64, trimmed_len((end - start) as u64));
-        if split_record(record, layout.delimiter, &mut unquoted, &mut fields) {
-            if skip > 0 {
-                skip -= 1;
+        let (at, len) = (self.buf_start + start as u64, trimmed_len((end - start) as u64));
+        if let Some((unquoted, fields)) = cells {
+            if self.skip > 0 {
+                self.skip -= 1;
             } else {
+                let (line, layout, tz) = (self.line as u32, self.layout, self.tz);
                 let span = |&(a, b): &(u32, u32)| a as usize..b as usize;
-                let mut cells = emptied(std::mem::take(&mut spare_cells));
+                let mut cells = emptied(std::mem::take(&mut self.spare_cells));
                 // the fields side by side are checked at once; a field then
                 // must start and end on characters of that text
-                if let Ok(text) = std::str::from_utf8(&unquoted) {
+                if let Ok(text) = std::str::from_utf8(unquoted) {
                     cells.extend(fields.iter().map_while(|f| text.get(span(f))));
                 }
                 if cells.len() == fields.len() {
-                    read_csv_row(&mut out, line as u32, at, len, &cells, layout, tz);
+                    read_csv_row(&mut self.out, line, at, len, &cells, layout, tz);
                 } else {
-                    lossy.store(true, std::sync::atomic::Ordering::Relaxed);
+                    self.lossy = true;
                     let owned: Vec<String> =
                         fields.iter().map(|f| String::from_utf8_lossy(&unquoted[span(f)]).into_owned()).collect();
                     let cells: Vec<&str> = owned.iter().map(String::as_str).collect();
-                    read_csv_row(&mut out, line as u32, at, len, &cells, layout, tz);
+                    read_csv_row(&mut self.out, line, at, len, &cells, layout, tz);
                 }
-                spare_cells = emptied(cells);
+                self.spare_cells = emptied(cells);
             }
         }
-        line += newlines(record);
-        start = end;
+        self.line += newlines(&self.buf[start..end]);
     }
-    (out, line - 1)
 }
 
 /// The line ends in a record: nearly always one, the last byte (a search
@@ -1098,28 +1257,53 @@ fn emptied<'b>(mut v: Vec<&str>) -> Vec<&'b str> {
 /// after a closing quote is kept), unquoted into `out`, their ranges into
 /// `fields`. False when the record is only blank lines (no record).
 pub(crate) fn split_record(record: &[u8], delimiter: u8, out: &mut Vec<u8>, fields: &mut Vec<(u32, u32)>) -> bool {
+    split_next(record, 0, delimiter, out, fields).1 != Split::Blank
+}
+
+/// What [`split_next`] found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Split {
+    /// A record and the line end that ends it.
+    Record,
+    /// A record that the bytes end before its line end.
+    Open,
+    /// Only line ends, to the end of the bytes.
+    Blank,
+}
+
+/// Split the record that starts at `b[i..]` (after any blank lines) into
+/// its fields, as [`split_record`] does; returns where it ends (just past
+/// its line end, or `b.len()`) and what was found.
+fn split_next(
+    b: &[u8],
+    mut i: usize,
+    delimiter: u8,
+    out: &mut Vec<u8>,
+    fields: &mut Vec<(u32, u32)>,
+) -> (usize, Split) {
     out.clear();
     fields.clear();
     let is_end = |c: u8| c == b'\r' || c == b'\n';
-    let mut i = record.iter().take_while(|&&c| is_end(c)).count();
-    if i == record.len() {
-        return false;
+    i += b[i..].iter().take_while(|&&c| is_end(c)).count();
+    if i == b.len() {
+        return (i, Split::Blank);
     }
     // at the start of a field
     loop {
         let from = out.len() as u32;
-        if record.get(i) == Some(&b'"') {
-            i = unquote(record, i + 1, out);
+        if b.get(i) == Some(&b'"') {
+            i = unquote(b, i + 1, out);
         }
         // unquoted, or what follows a closing quote: kept as it stands
-        let rest = &record[i..];
+        let rest = &b[i..];
         let stop = find_any3(rest, delimiter, b'\r', b'\n').unwrap_or(rest.len());
         out.extend_from_slice(&rest[..stop]);
         i += stop;
         fields.push((from, out.len() as u32));
-        match record.get(i) {
+        match b.get(i) {
             Some(&c) if c == delimiter => i += 1,
-            _ => return true,
+            Some(_) => return (i + 1, Split::Record),
+            None => return (i, Split::Open),
         }
     }
 }
@@ -1294,6 +1478,43 @@ mod tests {
         fn csv_scan_agrees_with_the_csv_crate(text in r#"[a",;\r\n ]{0,40}"#, block in 1usize..12, semicolon: bool) {
             let delimiter = if semicolon { b';' } else { b',' };
             prop_assert_eq!(scan_ends(text.as_bytes(), delimiter, block), csv_crate_ends(text.as_bytes(), delimiter));
+        }
+
+        /// A block read in one pass, cut into pieces after line ends, finds
+        /// the records (and blank lines) that scanning for record ends first
+        /// finds, exactly when every cut falls where a record ends; when
+        /// one does not, the guess is seen to fail.
+        #[test]
+        fn records_read_in_pieces_are_those_of_the_scan(text in r#"([a",;\r\n ]|"[a,\n]*"|\r\n){0,60}"#, pieces in 1usize..9, semicolon: bool) {
+            let delimiter = if semicolon { b';' } else { b',' };
+            let b = text.as_bytes();
+            type Found = Vec<(usize, usize, Option<Vec<Vec<u8>>>)>;
+            let cells_of = |c: Option<Cells>| c.map(|(u, f)| f.iter().map(|&(a, z)| u[a as usize..z as usize].to_vec()).collect());
+            // the long way: record ends scanned, then each record split
+            let ends = scan_ends(b, delimiter, b.len().max(1));
+            let mut want: Found = Vec::new();
+            let (mut unquoted, mut fields) = (Vec::new(), Vec::new());
+            let mut start = 0;
+            let last = (ends.last().copied().unwrap_or(0) < b.len()).then_some(b.len());
+            for end in ends.iter().copied().chain(last) {
+                let is_record = split_record(&b[start..end], delimiter, &mut unquoted, &mut fields);
+                want.push((start, end, cells_of(is_record.then_some((&unquoted[..], &fields[..])))));
+                start = end;
+            }
+            // in one pass, piece by piece
+            let cuts = record_cuts(b, pieces);
+            prop_assert!(cuts.windows(2).all(|w| w[0] < w[1]) || b.is_empty());
+            let mut got: Found = Vec::new();
+            let mut held = true;
+            for w in cuts.windows(2) {
+                let reached = each_record(&b[..w[1]], w[0], w[1] == b.len(), delimiter, |a, z, c| got.push((a, z, cells_of(c))));
+                held &= reached == w[1];
+            }
+            let cuts_end_records = cuts[1..cuts.len() - 1].iter().all(|c| ends.contains(c));
+            prop_assert_eq!(held, cuts_end_records, "cuts {:?}, record ends {:?}", cuts, ends);
+            if held {
+                prop_assert_eq!(got, want);
+            }
         }
 
         /// Pieces scanned side by side find the ends one scan finds,
