@@ -1204,15 +1204,19 @@ impl<'a> RecordReader<'a> {
         }
     }
 
-    /// The record of `buf[start..end]`, with its cells (none: blank lines only).
+    /// The record of `buf[start..end]` (from the end of the one before,
+    /// blank lines and all), with its cells (none: blank lines only).
     fn record(&mut self, start: usize, end: usize, cells: Option<Cells>) {
-        // a record's line and span start where the one before it ended, blank lines and all
-        let (at, len) = (self.buf_start + start as u64, trimmed_len((end - start) as u64));
         if let Some((unquoted, fields)) = cells {
             if self.skip > 0 {
                 self.skip -= 1;
             } else {
-                let (line, layout, tz) = (self.line as u32, self.layout, self.tz);
+                // the record starts after the line ends before it: blank
+                // lines, or the `\n` of the `\r\n` that ended the one before
+                let blank = self.buf[start..end].iter().take_while(|&&c| c == b'\r' || c == b'\n').count();
+                let line = (self.line + newlines(&self.buf[start..start + blank])) as u32;
+                let (at, len) = (self.buf_start + (start + blank) as u64, trimmed_len((end - start - blank) as u64));
+                let (layout, tz) = (self.layout, self.tz);
                 let span = |&(a, b): &(u32, u32)| a as usize..b as usize;
                 let mut cells = emptied(std::mem::take(&mut self.spare_cells));
                 // the fields side by side are checked at once; a field then
@@ -1449,6 +1453,39 @@ mod tests {
         let store = crate::testutil::load_str(csv, "csv");
         let lines: Vec<u32> = store.messages.iter().map(|m| m.line).collect();
         assert_eq!(lines, [2, 4]);
+    }
+
+    #[test]
+    fn big_csv_records_keep_their_lines_and_text() {
+        // blocks of pieces read side by side, with Windows line ends, blank
+        // lines, and cells holding line ends (where a cut guesses wrong)
+        for cell_breaks in [false, true] {
+            let mut csv = String::from("Timestamp,ChargePoint,Message\r\n");
+            let mut want: Vec<(u32, String)> = Vec::new();
+            let mut line = 2;
+            for n in 0..12_000 {
+                if n % 1000 == 999 {
+                    csv.push_str("\r\n");
+                    line += 1;
+                }
+                let gap = if cell_breaks && n % 7 == 0 { "\n" } else { "" };
+                let record = format!(
+                    "2025-01-01T00:00:{:02}.{:03}Z,CP{},\"[2,\"\"u{n}\"\",\"\"Heartbeat\"\",{{{gap}}}]\"",
+                    n / 1000 % 60,
+                    n % 1000,
+                    n % 3
+                );
+                want.push((line, record.clone()));
+                line += 1 + gap.len() as u32;
+                csv.push_str(&record);
+                csv.push_str("\r\n");
+            }
+            let store = crate::testutil::load_str(&csv, "csv");
+            assert_eq!(store.messages.len(), want.len(), "cells with line ends: {cell_breaks}");
+            for (i, (line, record)) in store.all().zip(&want) {
+                assert_eq!((store.msg(i).line, store.raw_text(i).trim_end()), (*line, record.as_str()));
+            }
+        }
     }
 
     #[test]
