@@ -14,7 +14,7 @@ pub mod swar;
 pub mod text;
 pub mod timestamp;
 
-use crate::analysis::schema::{check_request_shaped, Violation};
+use crate::analysis::schema::{check_request_shaped, check_response_shaped, Violation};
 use crate::store::{LogStore, StoreBuilder};
 use crate::store::{MeterReading, NO_INT};
 use crate::store::{Uid, NO_TIME};
@@ -307,11 +307,20 @@ pub struct Rec {
     pub no_facts: bool,
     /// A CALLRESULT's payload text, kept until pairing tells which schema applies.
     answer: (u32, u32),
-    /// Schema violations of a CALL and framing deviations (both rare).
+    /// The action a CALLRESULT was checked against where it was read (the
+    /// request before it in the same batch); its violations are then in
+    /// `notes`. The store takes that check when its own request is of that
+    /// action, and checks the payload itself otherwise.
+    checked: (u32, u32),
+    /// Schema violations of a CALL (or of a CALLRESULT, see `checked`) and
+    /// framing deviations (all rare).
     pub notes: Option<Box<(Vec<Violation>, Vec<String>)>>,
 }
 
 const NO_SPAN: (u32, u32) = (u32::MAX, 0);
+
+/// How many records back an answer's request is looked for in its batch.
+const REQUEST_LOOK_BACK: usize = 64;
 
 impl Batch {
     fn with_room(records: usize) -> Batch {
@@ -333,6 +342,26 @@ impl Batch {
     /// The CALLRESULT payload of a record, when it is a non-empty object.
     pub fn answer(&self, rec: &Rec) -> Option<&str> {
         self.span(rec.answer)
+    }
+
+    /// The action a CALLRESULT was checked against as it was read, if any.
+    pub fn checked_as(&self, rec: &Rec) -> Option<&str> {
+        self.span(rec.checked)
+    }
+
+    /// The action of the request that an answer from `station` with this
+    /// uniqueId answers, when it is among the last records of the batch:
+    /// the latest record of that station and id, when it is a request (as
+    /// the store pairs them on arrival). Its span in the batch's texts.
+    fn request_before(&self, station: &str, uid: Uid) -> Option<(u32, u32)> {
+        let prev = self
+            .recs
+            .iter()
+            .rev()
+            .take(REQUEST_LOOK_BACK)
+            .find(|p| p.uid == uid && p.kind.is_some() && self.text(p, Slot::Station).unwrap_or("") == station)?;
+        let action = prev.texts[Slot::Action as usize];
+        (prev.kind == Some(MsgKind::Call) && action != NO_SPAN).then_some(action)
     }
 
     fn put(&mut self, text: &str) -> (u32, u32) {
@@ -389,6 +418,7 @@ impl Batch {
             readings: (0, 0),
             no_facts: true,
             answer: NO_SPAN,
+            checked: NO_SPAN,
             notes: None,
         };
         match ex.frame {
@@ -401,17 +431,28 @@ impl Batch {
                     f.texts.set(Slot::Action, action);
                 }
                 facts::extract_into(&frame, f);
+                let payload = frame.payload.root();
+                let answer = frame.kind == MsgKind::Result && payload.is_object() && !payload.is_empty();
                 let violations = match (&frame.action, frame.kind) {
-                    (Some(action), MsgKind::Call) => {
-                        check_request_shaped(action, frame.payload.root(), frame.payload.shape())
+                    (Some(action), MsgKind::Call) => check_request_shaped(action, payload, frame.payload.shape()),
+                    // an answer to a request just before it is checked here, on the tape it was read onto
+                    _ if answer => {
+                        let station = ex.station.as_deref().unwrap_or("");
+                        match self.request_before(station, rec.uid) {
+                            Some(action) => {
+                                rec.checked = action;
+                                let action = &self.texts[action.0 as usize..action.1 as usize];
+                                check_response_shaped(action, payload, frame.payload.shape())
+                            }
+                            None => Vec::new(),
+                        }
                     }
                     _ => Vec::new(),
                 };
                 if !violations.is_empty() || !frame.deviations.is_empty() {
                     rec.notes = Some(Box::new((violations, frame.deviations)));
                 }
-                let payload = frame.payload.root();
-                if frame.kind == MsgKind::Result && payload.is_object() && !payload.is_empty() {
+                if answer {
                     rec.answer = self.put(payload.raw());
                 }
             }

@@ -89,4 +89,23 @@ mod tests {
         ]);
         assert!(findings(&s, "schema-violation").is_empty());
     }
+
+    #[test]
+    fn an_answer_is_checked_against_the_request_the_store_pairs_it_with() {
+        // the answer is read beside the one-line Heartbeat before it, but the
+        // store's latest open request of that id is the StartTransaction
+        // frame over two lines (read later): the answer is a good answer to that
+        let text = "2025-01-01 10:00:00 [CP1] <- [2,\"u1\",\"Heartbeat\",{}]\n\
+2025-01-01 10:00:01 [CP1] <- [2,\"u1\",\"StartTransaction\",{\"connectorId\":1,\"idTag\":\"T\",\n\
+  \"meterStart\":0,\"timestamp\":\"2025-01-01T10:00:00Z\"}]\n\
+2025-01-01 10:00:02 [CP1] -> [3,\"u1\",{\"transactionId\":9,\"idTagInfo\":{\"status\":\"Accepted\"}}]\n\
+2025-01-01 10:01:00 [CP1] <- [2,\"h2\",\"Heartbeat\",{}]\n\
+2025-01-01 10:01:01 [CP1] -> [3,\"h2\",{\"transactionId\":9}]\n";
+        let s = crate::testutil::load_text(text);
+        assert_eq!(s.messages.len(), 5);
+        let answer = s.all().find(|&i| s.msg(i).line == 4).expect("the answer");
+        assert_eq!(s.action_name(answer), "StartTransaction");
+        // only the Heartbeat answer that lacks its currentTime breaks the schema
+        assert_eq!(ids(&s, &findings(&s, "schema-violation")), vec![vec!["h2"]]);
+    }
 }
