@@ -555,6 +555,47 @@ struct Line {
     end: u64,
 }
 
+/// Bytes of lines looked at by one task of the parallel pass.
+const LINE_PIECE: usize = 64 * 1024;
+
+/// The lines of `buf[range]` (which ends after a line end, or at the end of
+/// the input), numbered on from `before`, without their line endings.
+fn split_lines(buf: &[u8], buf_start: u64, range: std::ops::Range<usize>, before: u32, out: &mut Vec<Line>) {
+    let (mut from, to) = (range.start, range.end);
+    let mut no = before;
+    while from < to {
+        let (line_end, next) = match memchr::memchr(b'\n', &buf[from..to]) {
+            Some(p) => (from + p, from + p + 1),
+            None => (to, to),
+        };
+        no += 1;
+        let mut end = line_end;
+        if end > from && buf[end - 1] == b'\r' {
+            end -= 1;
+        }
+        out.push(Line { no, start: buf_start + from as u64, end: buf_start + end as u64 });
+        from = next;
+    }
+}
+
+/// Where to cut `buf[from..to]` (whole lines) into pieces of about `piece`
+/// bytes: after line ends, from `from` to `to`.
+fn line_cuts(buf: &[u8], from: usize, to: usize, piece: usize) -> Vec<usize> {
+    let mut cuts = vec![from];
+    let mut at = from + piece;
+    while at < to {
+        match memchr::memchr(b'\n', &buf[at..to]) {
+            Some(p) if at + p + 1 < to => {
+                cuts.push(at + p + 1);
+                at += p + 1 + piece;
+            }
+            _ => break,
+        }
+    }
+    cuts.push(to);
+    cuts
+}
+
 /// What the parallel pass learned of a line: its role and whether the line,
 /// being a whole record by itself, was read already (into the line's batch).
 struct Seen {
@@ -570,7 +611,7 @@ fn decode(bytes: &[u8]) -> (std::borrow::Cow<'_, str>, bool) {
     }
 }
 
-/// Lines handled by one task of the parallel pass.
+/// Records read by one task of the parallel pass after grouping.
 const LINE_CHUNK: usize = 1024;
 
 /// A text or JSON Lines line, looked at on its own (in parallel): most lines
@@ -626,7 +667,7 @@ fn read_lines(
     let mut pre: Vec<Batch> = Vec::new();
     let mut pre_count = 0u32;
     let mut lines: Vec<Line> = Vec::new();
-    let mut seen: Vec<(Vec<Seen>, Batch)> = Vec::new();
+    let mut seen: Vec<(Vec<Line>, Vec<Seen>, Batch)> = Vec::new();
     let mut eof = false;
     let mut scan_from = 0usize; // offset in buf of the next unread line
     while !eof {
@@ -645,54 +686,58 @@ fn read_lines(
             eof = true;
         }
         progress(buf_start + buf.len() as u64);
-        // the complete lines of the block
-        lines.clear();
-        loop {
-            let rest = &buf[scan_from..];
-            let (line_end, next) = match memchr::memchr(b'\n', rest) {
-                Some(p) => (scan_from + p, scan_from + p + 1),
-                None if eof && !rest.is_empty() => (buf.len(), buf.len()),
-                None => break,
-            };
-            line_no += 1;
-            let mut end = line_end;
-            if end > scan_from && buf[end - 1] == b'\r' {
-                end -= 1;
-            }
-            lines.push(Line { no: line_no, start: buf_start + scan_from as u64, end: buf_start + end as u64 });
-            scan_from = next;
-            if next >= buf.len() {
-                break;
-            }
-        }
+        // the complete lines of the block (the last one too at the end of the input)
+        let upto = if eof {
+            buf.len()
+        } else {
+            memchr::memrchr(b'\n', &buf[scan_from..]).map_or(scan_from, |p| scan_from + p + 1)
+        };
         let bytes = |l: &Line| &buf[(l.start - buf_start) as usize..(l.end - buf_start) as usize];
         if *layout == Layout::JsonArray {
+            lines.clear();
+            split_lines(&buf, buf_start, scan_from..upto, line_no, &mut lines);
+            line_no += lines.len() as u32;
             for l in &lines {
                 lossy |= std::str::from_utf8(bytes(l)).is_err();
                 array.push(l.no, l.start, bytes(l), &mut spans);
             }
             ready.resize(spans.len(), None);
         } else {
-            lines
-                .par_chunks(LINE_CHUNK)
-                .map(|chunk| {
-                    let mut batch = Batch::with_room(chunk.len());
-                    // the chunk's text checked as UTF-8 at once (lines end at
+            // pieces of whole lines, each cut into lines and looked at side
+            // by side, with lines numbered from the piece's start
+            let cuts = line_cuts(&buf, scan_from, upto, LINE_PIECE);
+            cuts.par_windows(2)
+                .map(|w| {
+                    let mut lines = Vec::new();
+                    split_lines(&buf, buf_start, w[0]..w[1], 0, &mut lines);
+                    let mut batch = Batch::with_room(lines.len());
+                    if lines.is_empty() {
+                        return (lines, Vec::new(), batch);
+                    }
+                    // the piece's text checked as UTF-8 at once (lines end at
                     // ASCII bytes, so each line of valid text is valid text);
                     // line by line only when it is not
-                    let (first, last) = (chunk[0].start, chunk[chunk.len() - 1].end);
+                    let (first, last) = (lines[0].start, lines[lines.len() - 1].end);
                     let whole = std::str::from_utf8(&buf[(first - buf_start) as usize..(last - buf_start) as usize]);
                     let text = |l: &Line| match whole {
                         Ok(t) => (Cow::Borrowed(&t[(l.start - first) as usize..(l.end - first) as usize]), false),
                         Err(_) => decode(bytes(l)),
                     };
-                    let seen = chunk.iter().map(|l| see_line(l, text(l), layout, tz, &mut batch)).collect();
-                    (seen, batch)
+                    let seen = lines.iter().map(|l| see_line(l, text(l), layout, tz, &mut batch)).collect();
+                    (lines, seen, batch)
                 })
                 .collect_into_vec(&mut seen);
-            for (chunk, (chunk_seen, batch)) in lines.chunks(LINE_CHUNK).zip(seen.drain(..)) {
+            for (mut piece_lines, piece_seen, mut batch) in seen.drain(..) {
+                // numbered from the file's start
+                for l in &mut piece_lines {
+                    l.no += line_no;
+                }
+                for r in &mut batch.recs {
+                    r.line += line_no;
+                }
+                line_no += piece_lines.len() as u32;
                 pre.push(batch);
-                for (l, s) in chunk.iter().zip(chunk_seen) {
+                for (l, s) in piece_lines.iter().zip(piece_seen) {
                     lossy |= s.lossy;
                     let read = s.read.then(|| {
                         pre_count += 1;
@@ -715,6 +760,7 @@ fn read_lines(
                 }
             }
         }
+        scan_from = upto;
         if eof {
             grouper.finish(&mut spans);
             array.finish(buf_start + buf.len() as u64, &mut spans);
@@ -1494,6 +1540,64 @@ mod tests {
         let store = crate::testutil::load_str(csv, "csv");
         let lines: Vec<u32> = store.messages.iter().map(|m| m.line).collect();
         assert_eq!(lines, [2, 4]);
+    }
+
+    proptest! {
+        /// Lines cut into pieces and split piece by piece are the lines of
+        /// one split, numbered the same way once each piece's count is added.
+        #[test]
+        fn lines_split_in_pieces_are_those_of_one_split(text in r#"([ab\r]{0,6}\n?){0,40}"#, piece in 1usize..40, eof: bool) {
+            let b = text.as_bytes();
+            let upto = if eof { b.len() } else { memchr::memrchr(b'\n', b).map_or(0, |p| p + 1) };
+            let mut want = Vec::new();
+            split_lines(b, 100, 0..upto, 7, &mut want);
+            let cuts = line_cuts(b, 0, upto, piece);
+            prop_assert!(cuts.windows(2).all(|w| w[0] < w[1]) || upto == 0);
+            let mut got = Vec::new();
+            for w in cuts.windows(2) {
+                prop_assert!(w[0] == 0 || b[w[0] - 1] == b'\n');
+                let mut lines = Vec::new();
+                split_lines(b, 100, w[0]..w[1], 0, &mut lines);
+                let before = 7 + got.len() as u32;
+                got.extend(lines.into_iter().map(|l| (l.no + before, l.start, l.end)));
+            }
+            prop_assert_eq!(got, want.iter().map(|l| (l.no, l.start, l.end)).collect::<Vec<_>>());
+            // one line per line end, and one more for text after the last
+            let ends = b[..upto].iter().filter(|&&c| c == b'\n').count();
+            prop_assert_eq!(want.len(), ends + usize::from(upto > 0 && b[upto - 1] != b'\n'));
+        }
+    }
+
+    #[test]
+    fn big_text_logs_keep_their_lines_and_text() {
+        // many pieces in several blocks, with Windows line ends, blank lines
+        // and frames over two lines among them
+        let mut log = String::new();
+        let mut want: Vec<(u32, String)> = Vec::new();
+        let mut line = 1;
+        for n in 0..50_000 {
+            let stamp = format!("2025-01-01 {:02}:{:02}:{:02}.{:03}", n / 3600 % 24, n / 60 % 60, n % 60, n % 1000);
+            let ending = if n % 3 == 0 { "\r\n" } else { "\n" };
+            if n % 997 == 0 {
+                log.push_str(ending);
+                line += 1;
+            }
+            let record = if n % 501 == 0 {
+                format!("{stamp} [CP1] <- [2,\"u{n}\",\"Heartbeat\",\n  {{}}]")
+            } else {
+                format!("{stamp} [CP{}] <- [2,\"u{n}\",\"Heartbeat\",{{}}]", n % 4)
+            };
+            want.push((line, record.replace('\n', ending)));
+            line += 1 + record.matches('\n').count() as u32;
+            log.push_str(&record.replace('\n', ending));
+            log.push_str(ending);
+        }
+        let store = crate::testutil::load_text(&log);
+        assert!(log.len() > 2 * BLOCK, "{} bytes", log.len());
+        assert_eq!(store.messages.len(), want.len());
+        for (i, (line, record)) in store.all().zip(&want) {
+            assert_eq!((store.msg(i).line, store.raw_text(i).trim_end()), (*line, record.as_str()));
+        }
     }
 
     #[test]
