@@ -25,6 +25,15 @@ pub struct Summary {
 
 impl Summary {
     pub fn of(store: &LogStore, view: &View) -> Summary {
+        if view.len() == store.messages.len() {
+            Summary::of_all(store)
+        } else {
+            Summary::of_view(store, view)
+        }
+    }
+
+    /// The summary of the messages in view, found by a pass over them.
+    fn of_view(store: &LogStore, view: &View) -> Summary {
         let mut stations: Vec<String> = Vec::new();
         // stations are interned: a flag per string says whether it was seen
         let mut seen = vec![false; store.strings.len()];
@@ -50,6 +59,26 @@ impl Summary {
             store.transactions.iter().filter(|t| view.contains(t.start)).count()
         };
         Summary { messages: view.len(), unparsed: store.unparsed.len(), stations, transactions, first, last }
+    }
+
+    /// The summary of every message, from the store's index of stations
+    /// and its time order (no pass over the messages).
+    fn of_all(store: &LogStore) -> Summary {
+        let mut stations: Vec<String> =
+            store.index.by_station.keys().map(|&s| store.str(s)).filter(|s| !s.is_empty()).map(String::from).collect();
+        stations.sort();
+        // messages with a time are in the order of their times
+        let timed = |m: &&crate::store::Message| m.at != NO_TIME;
+        let first = store.messages.iter().find(timed).map(|m| m.at);
+        let last = store.messages.iter().rev().find(timed).map(|m| m.at);
+        Summary {
+            messages: store.messages.len(),
+            unparsed: store.unparsed.len(),
+            stations,
+            transactions: store.transactions.len(),
+            first,
+            last,
+        }
     }
 }
 
@@ -452,4 +481,30 @@ pub fn write_list(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::synth::{generate_string, Dialect, SynthOptions};
+
+    #[test]
+    fn the_summary_of_every_message_is_that_of_a_pass_over_them() {
+        let opts = |seed| SynthOptions { stations: 3, days: 1.0, seed, dialect: Dialect::Text, ..Default::default() };
+        let (a, _) = generate_string(&opts(1));
+        let (b, _) = generate_string(&opts(2));
+        // two files whose times interleave, and lines without a time
+        let mut one = tempfile::Builder::new().suffix(".log").tempfile().expect("temp file");
+        let mut two = tempfile::Builder::new().suffix(".log").tempfile().expect("temp file");
+        use std::io::Write;
+        one.write_all(format!("no time here [CP-9] <- [2,\"x\",\"Heartbeat\",{{}}]\n{a}").as_bytes()).expect("write");
+        two.write_all(b.as_bytes()).expect("write");
+        let names = [one.path(), two.path()].map(|p| p.to_string_lossy().into_owned());
+        let store = crate::ingest::load(&names, crate::ingest::LoadOptions::default(), &|_, _| {}).expect("load");
+        assert!(store.messages.iter().any(|m| m.at == NO_TIME));
+        let all = View::All(store.messages.len() as u32);
+        let summary = Summary::of(&store, &all);
+        assert_eq!(summary, Summary::of_view(&store, &all));
+        assert_eq!(summary.stations.len(), 4);
+    }
 }
