@@ -307,17 +307,39 @@ fn parse_iso_plain(b: &[u8], i: usize) -> Option<Parsed> {
     const DATE_SEPS: u64 = 0xFF00_00FF_0000_0000;
     const TIME_SEPS: u64 = 0x0000_FF00_00FF_0000;
     const DAY: u64 = 0xFFFF;
-    let seps_ok =
-        date & DATE_SEPS == swar::splat(b'-') & DATE_SEPS && time & TIME_SEPS == swar::splat(b':') & TIME_SEPS;
-    let digits_ok = digits_at(date, !DATE_SEPS) && digits_at(day_on, DAY) && digits_at(time, !TIME_SEPS);
-    if !seps_ok || !digits_ok || !matches!(d[10], b'T' | b' ') {
-        return None;
-    }
     let digit = |k: usize| u32::from(d[k] - b'0');
     let two = |k: usize| digit(k) * 10 + digit(k + 1);
-    let (y, m, day) = ((two(0) * 100 + two(2)) as i32, two(5), two(8));
-    let (h, mi, s) = (two(11), two(14), two(17));
-    if !(1..=12).contains(&m) || day == 0 || day > days_in_month(y, m) || h > 23 || mi > 59 || s > 60 {
+    // the time's separators and digits; the hour's digits are checked again below
+    if time & TIME_SEPS != swar::splat(b':') & TIME_SEPS || !digits_at(time, !TIME_SEPS) {
+        return None;
+    }
+    if !matches!(d[10], b'T' | b' ') {
+        return None;
+    }
+    // `YYYY-MM-DD` and `HH` (bytes 0 to 13 but the separator: a log line's
+    // time and its payload's differ there) as the last ones read on this
+    // thread gave them: their seconds since 1970, or read and checked now
+    const SEPARATOR: u64 = 0xFF << 40;
+    let hour_key = (date, word(5) & !SEPARATOR);
+    let hour = match LAST_HOUR.get() {
+        (key, secs) if key == hour_key => secs,
+        _ => {
+            let seps_ok = date & DATE_SEPS == swar::splat(b'-') & DATE_SEPS;
+            let digits_ok = digits_at(date, !DATE_SEPS) && digits_at(day_on, DAY);
+            if !seps_ok || !digits_ok {
+                return None;
+            }
+            let (y, m, day, h) = ((two(0) * 100 + two(2)) as i32, two(5), two(8), two(11));
+            if !(1..=12).contains(&m) || day == 0 || day > days_in_month(y, m) || h > 23 {
+                return None;
+            }
+            let secs = days_from_civil(y as i64, m, day) * 86_400 + h as i64 * 3600;
+            LAST_HOUR.set((hour_key, secs));
+            secs
+        }
+    };
+    let (mi, s) = (two(14), two(17));
+    if mi > 59 || s > 60 {
         return None;
     }
     let mut p = i + 19;
@@ -338,9 +360,16 @@ fn parse_iso_plain(b: &[u8], i: usize) -> Option<Parsed> {
         Some(c) if maybe_more(c) => return None,
         _ => None,
     };
-    let days = days_from_civil(y as i64, m, day);
-    let secs = days * 86_400 + h as i64 * 3600 + mi as i64 * 60 + s as i64;
+    let secs = hour + mi as i64 * 60 + s as i64;
     Some(Parsed { naive_ms: secs * 1000 + ms as i64, offset_s, end: p })
+}
+
+std::thread_local! {
+    /// The date and hour [`parse_iso_plain`] read last on this thread (the
+    /// text of bytes 0 to 13 as two words, the separator left out), with
+    /// its seconds since 1970:
+    /// the records a thread reads one after another are mostly of one hour.
+    static LAST_HOUR: std::cell::Cell<((u64, u64), i64)> = const { std::cell::Cell::new(((0, 0), 0)) };
 }
 
 /// Whether the bytes of `w` that `mask` marks are all ASCII digits.
@@ -621,6 +650,33 @@ mod tests {
             let b = text.as_bytes();
             if let Some(fast) = parse_iso_plain(b, 0) {
                 prop_assert_eq!(Some(fast), parse_general(b, 0), "{:?}", text);
+            }
+        }
+    }
+
+    proptest! {
+        /// What the plain ISO reader makes of a text does not depend on the
+        /// date and hour it read before (kept per thread).
+        #[test]
+        fn plain_iso_reads_alike_after_any_other_text(
+            before in r#"(19|20)[0-9]{2}-[01][0-9]-[0-3][0-9][T ][0-2][0-9]:[0-6][0-9]:[0-6][0-9]"#,
+            edits in proptest::collection::vec((0usize..19, proptest::sample::select(b"0129-: T:x".to_vec())), 0..3),
+        ) {
+            let mut text = before.clone().into_bytes();
+            for (at, byte) in edits {
+                text[at] = byte;
+            }
+            let fresh = {
+                LAST_HOUR.set(((0, 0), 0));
+                parse_iso_plain(&text, 0)
+            };
+            let after = {
+                let _ = parse_iso_plain(before.as_bytes(), 0);
+                parse_iso_plain(&text, 0)
+            };
+            prop_assert_eq!(fresh, after, "{:?} after {:?}", String::from_utf8_lossy(&text), before);
+            if let Some(fast) = fresh {
+                prop_assert_eq!(Some(fast), parse_general(&text, 0));
             }
         }
     }
