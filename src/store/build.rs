@@ -68,9 +68,8 @@ pub struct StoreBuilder {
     file_tallies: Vec<FileTally>,
     /// Which side sends each action (by symbol), looked up once.
     origins: Vec<Option<Option<Origin>>>,
-    /// The requests' (station, uniqueId) keys as they arrived, for the
-    /// search for reused ids.
-    seen_calls: SeenTwice,
+    /// How many of the messages are requests.
+    calls: usize,
 }
 
 /// What the store learns of a file while its records arrive, so that
@@ -123,7 +122,7 @@ impl StoreBuilder {
             early_validated: Vec::new(),
             file_tallies: Vec::new(),
             origins: Vec::new(),
-            seen_calls: SeenTwice::with_room(0),
+            calls: 0,
         }
     }
 
@@ -133,6 +132,7 @@ impl StoreBuilder {
         if f >= self.file_tallies.len() {
             self.file_tallies.resize(f + 1, FileTally::NEW);
         }
+        self.calls += usize::from(kind == MsgKind::Call);
         let vote = if kind == MsgKind::Call {
             match (origin_of(&mut self.origins, &self.strings, action), hint) {
                 (Some(Origin::Station), DirHint::Out) | (Some(Origin::CentralSystem), DirHint::In) => 1,
@@ -170,10 +170,6 @@ impl StoreBuilder {
         // about half the messages carry facts, fewer carry meter readings
         let _ = self.facts.try_reserve(records / 2 + records / 8);
         let _ = self.readings.try_reserve(records / 2);
-        // about half the messages are requests
-        if self.seen_calls.keys == 0 {
-            self.seen_calls = SeenTwice::with_room(records / 2);
-        }
     }
 
     fn text(&mut self, b: &Batch, r: &Rec, slot: Slot) -> Sym {
@@ -265,7 +261,6 @@ impl StoreBuilder {
         match kind {
             MsgKind::Call => {
                 self.open_calls.insert((station, unique_id), action);
-                self.seen_calls.add(call_key(station, unique_id));
             }
             _ => {
                 let request = self.open_calls.remove(&(station, unique_id));
@@ -309,8 +304,7 @@ impl StoreBuilder {
             self.apply_order(&order);
         }
         self.pair();
-        let uid_reuses =
-            uid_reuses(&self.messages, &self.uids, std::mem::replace(&mut self.seen_calls, SeenTwice::with_room(0)));
+        let uid_reuses = uid_reuses(&self.messages, &self.uids, self.calls);
         // let go of the uniqueIds (8 bytes a message) as soon as they have served
         self.uids = Vec::new();
         // an answer validated on arrival whose final request has another action (or none) loses that verdict
@@ -536,23 +530,20 @@ impl StoreBuilder {
 /// Requests that reuse the uniqueId of an earlier request of the same
 /// station and sender, as (earlier, later) pairs: requests sorted by
 /// (station, sender, uniqueId, time) put the uses of an id side by side.
-/// Only requests whose (station, uniqueId) may occur twice, as `seen` (the
-/// keys of every request) tells, are sorted (most ids are used once),
-/// which keeps the list small.
-fn uid_reuses(messages: &[Message], uids: &[Uid], mut seen: SeenTwice) -> Vec<(MsgIdx, MsgIdx)> {
+/// Only requests whose key may occur twice are sorted (most ids are used
+/// once), which keeps the list small.
+fn uid_reuses(messages: &[Message], uids: &[Uid], calls: usize) -> Vec<(MsgIdx, MsgIdx)> {
     use rayon::prelude::*;
     let key = |i: usize| (messages[i].station, messages[i].dir as u8, uids[i]);
     let is_call = |i: &usize| messages[*i].kind == MsgKind::Call;
-    let call_key_of = |i: usize| call_key(messages[i].station, uids[i]);
-    // a table made too small for the requests (the file's size misjudged) is made again
-    if seen.overloaded() {
-        let calls = (0..messages.len()).filter(is_call).count();
-        seen = SeenTwice::with_room(calls);
-        (0..messages.len()).filter(is_call).for_each(|i| seen.add(call_key_of(i)));
-    }
+    // each half of the messages fills a table of its own (made for all the requests), merged after
+    let half = |range: std::ops::Range<usize>| SeenTwice::of(range.filter(is_call).map(|i| key_hash(key(i))), calls);
+    let mid = messages.len() / 2;
+    let (mut seen, later) = rayon::join(|| half(0..mid), || half(mid..messages.len()));
+    seen.merge(&later);
     let mut reused: Vec<u32> = (0..messages.len())
         .into_par_iter()
-        .filter(|i| is_call(i) && seen.maybe_twice(call_key_of(*i)))
+        .filter(|i| is_call(i) && seen.maybe_twice(key_hash(key(*i))))
         .map(|i| i as u32)
         .collect();
     reused.sort_unstable_by_key(|&i| (key(i as usize), i));
@@ -563,12 +554,10 @@ fn uid_reuses(messages: &[Message], uids: &[Uid], mut seen: SeenTwice) -> Vec<(M
         .collect()
 }
 
-/// A request's (station, uniqueId) folded into 64 bits: uniqueIds are
-/// hashed already; mix in the station. (Its sender is known only once the
-/// directions are settled: requests of one id from both sides share a key
-/// here, and the exact sort tells them apart.)
-fn call_key(station: Sym, uid: Uid) -> u64 {
-    uid.0 ^ u64::from(station.0).rotate_left(32)
+/// A request key folded into 64 bits: uniqueIds are hashed already; mix in
+/// the station and the sender.
+fn key_hash((station, dir, uid): (Sym, u8, Uid)) -> u64 {
+    uid.0 ^ u64::from(station.0).rotate_left(32) ^ (u64::from(dir) << 62)
 }
 
 /// Which keys occur more than once, up to false positives: two bits per
@@ -580,29 +569,29 @@ struct SeenTwice {
     /// side so that one slot costs one cache line.
     words: Vec<[u64; 2]>,
     shift: u32,
-    /// How many keys it was given.
-    keys: usize,
 }
 
 impl SeenTwice {
-    /// A table for about `count` keys: 4 to 8 slots per key (half a
-    /// megabyte per million), so that a key used once rarely shares its slot.
-    fn with_room(count: usize) -> SeenTwice {
+    fn of(keys: impl Iterator<Item = u64>, count: usize) -> SeenTwice {
+        // 4 to 8 slots per key (half a megabyte per million): a key used
+        // once rarely shares its slot
         let slots = (count * 4).next_power_of_two().max(64);
-        SeenTwice { words: vec![[0; 2]; slots / 64], shift: 64 - slots.trailing_zeros(), keys: 0 }
+        let mut seen = SeenTwice { words: vec![[0; 2]; slots / 64], shift: 64 - slots.trailing_zeros() };
+        for key in keys {
+            let (w, bit) = seen.slot(key);
+            let [once, twice] = &mut seen.words[w];
+            *twice |= *once & bit;
+            *once |= bit;
+        }
+        seen
     }
 
-    fn add(&mut self, key: u64) {
-        let (w, bit) = self.slot(key);
-        let [once, twice] = &mut self.words[w];
-        *twice |= *once & bit;
-        *once |= bit;
-        self.keys += 1;
-    }
-
-    /// More keys than half its slots: many keys used once would share a slot.
-    fn overloaded(&self) -> bool {
-        self.keys > self.words.len() * 32
+    /// The keys of both tables (made for the same count), as if one table had seen them all.
+    fn merge(&mut self, other: &SeenTwice) {
+        for ([once, twice], [other_once, other_twice]) in self.words.iter_mut().zip(&other.words) {
+            *twice |= *other_twice | (*once & *other_once);
+            *once |= *other_once;
+        }
     }
 
     fn slot(&self, key: u64) -> (usize, u64) {
@@ -1041,72 +1030,18 @@ mod tests {
     }
 
     #[test]
-    fn a_table_reports_every_key_used_twice_whatever_its_room() {
+    fn two_merged_tables_see_what_one_table_sees() {
         use super::SeenTwice;
-        // keys used once, and twice (apart and side by side)
-        let keys: Vec<u64> = (0..5000).chain([7, 9_000_001, 20_000, 20_000, 9_000_001]).collect();
-        for room in [0, 100, keys.len(), 1 << 20] {
-            let mut seen = SeenTwice::with_room(room);
-            keys.iter().for_each(|&k| seen.add(k));
-            for key in [7, 9_000_001, 20_000] {
-                assert!(seen.maybe_twice(key), "{key} in a table for {room}");
-            }
-            // too small a table is told, so that it can be made again
-            assert_eq!(seen.overloaded(), room < keys.len() / 2, "room {room}");
-        }
-        // with room enough, few keys used once share a slot
-        let mut seen = SeenTwice::with_room(keys.len());
-        keys.iter().for_each(|&k| seen.add(k));
-        let shared = (0..5000u64).filter(|&k| k != 7 && seen.maybe_twice(k)).count();
-        assert!(shared < 500, "{shared} of 5000 keys used once look used twice");
-    }
-
-    #[test]
-    fn reused_ids_are_found_whatever_the_table_was_made_for() {
-        use super::{call_key, uid_reuses, SeenTwice};
-        use crate::store::{Direction, Message, PackedSpan, Uid};
-        // requests of two stations and both senders, ids reused now and then
-        let mut messages = Vec::new();
-        let mut uids = Vec::new();
-        for n in 0..3000u64 {
-            let dir = if n % 5 == 0 { Direction::CsToCp } else { Direction::CpToCs };
-            let kind = if n % 7 == 3 { MsgKind::Result } else { MsgKind::Call };
-            messages.push(Message {
-                at: n as i64,
-                span: PackedSpan::new(0, 0, &mut Vec::new()),
-                line: n as u32,
-                file: 0,
-                kind,
-                dir,
-                station: Sym((n % 2) as u32),
-                action: Sym::NONE,
-                pair: MsgIdx::NONE,
-                facts: 0,
-            });
-            uids.push(Uid(if n % 10 == 0 { n % 40 } else { 1_000_000 + n }));
-        }
-        let plain: Vec<(MsgIdx, MsgIdx)> = {
-            // each request and the next one of the same station, sender and id
-            let key = |i: usize| (messages[i].station, messages[i].dir as u8, uids[i]);
-            let calls: Vec<usize> = (0..messages.len()).filter(|&i| messages[i].kind == MsgKind::Call).collect();
-            let mut pairs: Vec<(MsgIdx, MsgIdx)> = calls
-                .iter()
-                .filter_map(|&a| {
-                    calls.iter().find(|&&b| b > a && key(b) == key(a)).map(|&b| (MsgIdx(a as u32), MsgIdx(b as u32)))
-                })
-                .collect();
-            pairs.sort_by_key(|&(a, b)| (key(a.0 as usize), b));
-            pairs
-        };
-        assert!(plain.len() > 10);
-        for room in [0, 10, 3000] {
-            let mut seen = SeenTwice::with_room(room);
-            for (m, &u) in messages.iter().zip(&uids) {
-                if m.kind == MsgKind::Call {
-                    seen.add(call_key(m.station, u));
-                }
-            }
-            assert_eq!(uid_reuses(&messages, &uids, seen), plain, "a table made for {room}");
+        // keys used once, twice within one half, and once in each half
+        let first: Vec<u64> = (0..5000).chain([7, 9_000_001]).collect();
+        let second: Vec<u64> = (10_000..15_000).chain([9_000_001, 20_000, 20_000]).collect();
+        let count = first.len() + second.len();
+        let whole = SeenTwice::of(first.iter().chain(&second).copied(), count);
+        let mut merged = SeenTwice::of(first.iter().copied(), count);
+        merged.merge(&SeenTwice::of(second.iter().copied(), count));
+        assert_eq!(merged.words, whole.words);
+        for key in [7, 9_000_001, 20_000] {
+            assert!(merged.maybe_twice(key), "{key}");
         }
     }
 
