@@ -879,6 +879,10 @@ fn build_transactions(store: &mut LogStore) {
             }
         }
     }
+    // the lists grew by doubling: give back the room they did not fill
+    for tx in &mut txs {
+        tx.messages.shrink_to_fit();
+    }
     store.transactions = txs;
     store.index.by_tx_id = by_tx.into_iter().collect();
 }
