@@ -578,8 +578,8 @@ fn split_lines(buf: &[u8], buf_start: u64, range: std::ops::Range<usize>, before
     }
 }
 
-/// Where to cut `buf[from..to]` (whole lines) into pieces of about `piece`
-/// bytes: after line ends, from `from` to `to`.
+/// Where to cut `buf[from..to]` into pieces of at least `piece` bytes
+/// (the last one may be shorter): just after line ends, from `from` to `to`.
 fn line_cuts(buf: &[u8], from: usize, to: usize, piece: usize) -> Vec<usize> {
     let mut cuts = vec![from];
     let mut at = from + piece;
@@ -838,6 +838,7 @@ fn read_csv(
     let mut rows = 0usize;
     let mut lossy = false;
     let mut eof = false;
+    let mut one_pass = true;
     // lines counted from each piece's start, then numbered from the file's
     let mut deliver = |read: Vec<(Batch, u64)>, pipe: &mut Pipe| {
         let read: Vec<Batch> = read
@@ -857,15 +858,20 @@ fn read_csv(
         eof = n == 0;
         // nearly every block: its records found and read in one pass, in
         // pieces side by side (a block that starts in a record, or holds the
-        // preamble or header, goes the long way)
-        if skip == 0 && scanned == 0 {
-            if let Some(BlockRead { read, cut, lossy: bad }) = read_csv_block(&buf, buf_start, eof, layout, tz) {
-                progress(buf_start + cut as u64);
-                lossy |= bad;
-                deliver(read, pipe);
-                buf.drain(..cut);
-                buf_start += cut as u64;
-                continue;
+        // preamble or header, goes the long way). Once a block's guesses
+        // fail, the file's cells hold line ends: the rest goes the long way
+        // too, rather than reading each block twice.
+        if one_pass && skip == 0 && scanned == 0 {
+            match read_csv_block(&buf, buf_start, eof, layout, tz) {
+                Some(BlockRead { read, cut, lossy: bad }) => {
+                    progress(buf_start + cut as u64);
+                    lossy |= bad;
+                    deliver(read, pipe);
+                    buf.drain(..cut);
+                    buf_start += cut as u64;
+                    continue;
+                }
+                None => one_pass = false,
             }
         }
         scan.scan_in_pieces(&buf, scanned, layout.delimiter, SCAN_PIECES, SCAN_PIECE_MIN, &mut ends);
@@ -891,13 +897,14 @@ fn read_csv(
             p.skip = skip.min(if p.end == cut && eof { usize::MAX } else { p.ends.len() });
             skip -= p.skip;
         }
-        let mut read: Vec<(Batch, u64, bool)> = Vec::new();
+        // each piece ends where a record does (or with the input)
+        let mut read: Vec<(Batch, u64, usize, bool)> = Vec::new();
         pieces
             .par_iter()
-            .map(|p| read_csv_piece(&buf, buf_start, &ends[p.ends.clone()], p, layout, tz))
+            .map(|p| read_csv_run(&buf, buf_start, p.start..p.end, eof && p.end == cut, p.skip, layout, tz))
             .collect_into_vec(&mut read);
-        lossy |= read.iter().any(|r| r.2);
-        deliver(read.into_iter().map(|(batch, lines, _)| (batch, lines)).collect(), pipe);
+        lossy |= read.iter().any(|r| r.3);
+        deliver(read.into_iter().map(|(batch, lines, _, _)| (batch, lines)).collect(), pipe);
         buf.drain(..cut);
         buf_start += cut as u64;
         // a record starts at the cut: the rest is scanned again with the next block
@@ -922,7 +929,7 @@ fn read_csv_block(buf: &[u8], buf_start: u64, eof: bool, layout: &CsvLayout, tz:
     let cuts = record_cuts(buf, buf.len() / RUN_BYTES);
     let runs: Vec<(Batch, u64, usize, bool)> = cuts
         .par_windows(2)
-        .map(|w| read_csv_run(buf, buf_start, w[0], w[1], eof && w[1] == buf.len(), layout, tz))
+        .map(|w| read_csv_run(buf, buf_start, w[0]..w[1], eof && w[1] == buf.len(), 0, layout, tz))
         .collect();
     let held = runs.iter().zip(&cuts[1..]).rev().skip(1).all(|(run, &next)| run.2 == next);
     let cut = runs.last().map_or(0, |run| run.2);
@@ -963,21 +970,22 @@ fn record_cuts(b: &[u8], pieces: usize) -> Vec<usize> {
     cuts
 }
 
-/// Read the records of `buf[start..end]`, the first starting at `start`:
-/// (the records, their line endings, where the last whole record ends,
-/// some cell was not UTF-8). A record still open at `end` is left for
-/// later, unless `end` is the end of the input (`last`).
+/// Read the records of `buf[run]`, the first starting where the run does,
+/// passing over the first `skip` (preamble and header): (the records, their
+/// line endings, where the last whole record ends, some cell was not
+/// UTF-8). A record still open at the run's end is left for later, unless
+/// that is the end of the input (`last`).
 fn read_csv_run(
     buf: &[u8],
     buf_start: u64,
-    start: usize,
-    end: usize,
+    run: std::ops::Range<usize>,
     last: bool,
+    skip: usize,
     layout: &CsvLayout,
     tz: Tz,
 ) -> (Batch, u64, usize, bool) {
-    let mut r = RecordReader::new(buf, buf_start, layout, tz, 0);
-    let reached = each_record(&buf[..end], start, last, layout.delimiter, |a, z, cells| r.record(a, z, cells));
+    let mut r = RecordReader::new(buf, buf_start, layout, tz, skip);
+    let reached = each_record(&buf[..run.end], run.start, last, layout.delimiter, |a, z, cells| r.record(a, z, cells));
     (r.out, r.line - 1, reached, r.lossy)
 }
 
@@ -1014,8 +1022,9 @@ fn each_record(
 }
 
 /// A run of whole CSV records in the buffer (bytes `start..end`, the
-/// records ending at `ends` of the block's record ends), and how many of its
-/// first records are preamble or header.
+/// records ending at `ends` of the block's record ends: their count tells
+/// how many it skips), and how many of its first records are preamble or
+/// header.
 #[derive(Clone)]
 struct Piece {
     start: usize,
@@ -1068,16 +1077,7 @@ impl CsvScan {
         use rayon::prelude::*;
         let len = b.len().saturating_sub(from);
         let pieces = pieces.min(len / min.max(1)).max(1);
-        let mut cuts = vec![from];
-        for k in 1..pieces {
-            let at = (from + len * k / pieces).max(*cuts.last().expect("the first cut"));
-            match memchr::memchr(b'\n', &b[at..]) {
-                Some(p) if at + p + 1 < b.len() => cuts.push(at + p + 1),
-                _ => break,
-            }
-        }
-        cuts.dedup();
-        cuts.push(b.len());
+        let cuts = line_cuts(b, from, b.len(), (len / pieces).max(1));
         let first = self.state;
         let scan_piece = |k: usize, state: ScanState| {
             let mut scan = CsvScan { state };
@@ -1235,30 +1235,6 @@ fn trimmed_len(n: u64) -> u32 {
 /// CSV records handled by one task of the parallel pass.
 const ROW_CHUNK: usize = 512;
 
-/// Read the records of one piece of `buf` (at file offset `buf_start`),
-/// which end at `ends` (offsets in `buf`); at the end of the input the last
-/// record may end with the piece instead. Lines are numbered from 1 at the
-/// piece's start; returns the records and the piece's line endings.
-fn read_csv_piece(
-    buf: &[u8],
-    buf_start: u64,
-    ends: &[usize],
-    piece: &Piece,
-    layout: &CsvLayout,
-    tz: Tz,
-) -> (Batch, u64, bool) {
-    let mut r = RecordReader::new(buf, buf_start, layout, tz, piece.skip);
-    let (mut unquoted, mut fields) = (Vec::new(), Vec::new());
-    let mut start = piece.start;
-    let last = (ends.last().copied().unwrap_or(piece.start) < piece.end).then_some(piece.end);
-    for end in ends.iter().copied().chain(last) {
-        let is_record = split_record(&buf[start..end], layout.delimiter, &mut unquoted, &mut fields);
-        r.record(start, end, is_record.then_some((&unquoted[..], &fields[..])));
-        start = end;
-    }
-    (r.out, r.line - 1, r.lossy)
-}
-
 /// Reads CSV records one after another into a batch, numbering their lines
 /// from 1 at the first one's start.
 struct RecordReader<'a> {
@@ -1343,10 +1319,8 @@ fn emptied<'b>(mut v: Vec<&str>) -> Vec<&'b str> {
     v.into_iter().map(|_| "").collect()
 }
 
-/// Split one record into its fields as the csv crate does (quotes open a
-/// quoted field only at its start, `""` inside one is a quote, anything
-/// after a closing quote is kept), unquoted into `out`, their ranges into
-/// `fields`. False when the record is only blank lines (no record).
+/// Split one record into its fields (see [`split_next`]). False when the
+/// record is only blank lines (no record).
 pub(crate) fn split_record(record: &[u8], delimiter: u8, out: &mut Vec<u8>, fields: &mut Vec<(u32, u32)>) -> bool {
     split_next(record, 0, delimiter, out, fields).1 != Split::Blank
 }
@@ -1363,8 +1337,11 @@ enum Split {
 }
 
 /// Split the record that starts at `b[i..]` (after any blank lines) into
-/// its fields, as [`split_record`] does; returns where it ends (just past
-/// its line end, or `b.len()`) and what was found.
+/// its fields as the csv crate does (quotes open a quoted field only at its
+/// start, `""` inside one is a quote, anything after a closing quote is
+/// kept, `\r` or `\n` outside quotes ends the record), unquoted into `out`,
+/// their ranges into `fields`; returns where it ends (just past its line
+/// end, or `b.len()`) and what was found.
 fn split_next(
     b: &[u8],
     mut i: usize,
