@@ -829,7 +829,7 @@ fn build_transactions(store: &mut LogStore) {
         let t = TxIdx(txs.len() as u32);
         let mut register = Register::NONE;
         if f.value != NO_INT {
-            register.add(m.at, f.value as f64);
+            let _ = register.add(m.at, f.value as f64);
         }
         txs.push(Transaction {
             station: m.station,
@@ -870,12 +870,12 @@ fn build_transactions(store: &mut LogStore) {
         let tx = &mut txs[t.0 as usize];
         tx.messages.push(i);
         for r in store.readings(i).iter().filter(|r| r.measure == Measure::EnergyImport) {
-            tx.register.add(m.at, r.value);
+            let _ = tx.register.add(m.at, r.value);
         }
         if is_stop && tx.stop.is_none() {
             tx.stop = Some(i);
             if f.value != NO_INT && f.value != -1 {
-                tx.register.add(m.at, f.value as f64);
+                let _ = tx.register.add(m.at, f.value as f64);
             }
         }
     }

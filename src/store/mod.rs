@@ -315,8 +315,9 @@ pub struct Register {
 impl Register {
     pub const NONE: Register = Register { ends: None, falls: false, fastest_rise_w: 0.0, best: None };
 
-    /// The next reading, from a message logged at `at`.
-    pub fn add(&mut self, at: Millis, value: f64) {
+    /// The next reading, from a message logged at `at`; its rise in watts
+    /// from the highest reading before, when it rose above it and both have a time.
+    pub fn add(&mut self, at: Millis, value: f64) -> Option<f64> {
         self.ends = Some(match self.ends {
             None => (value, value),
             Some((first, last)) => {
@@ -324,20 +325,23 @@ impl Register {
                 (first, value)
             }
         });
-        if let Some((best_at, best)) = self.best {
-            if value > best && at != NO_TIME && best_at != NO_TIME {
-                self.fastest_rise_w = self.fastest_rise_w.max(rise_watts(best_at, best, at, value));
-            }
+        let rise = self
+            .best
+            .filter(|&(best_at, best)| value > best && at != NO_TIME && best_at != NO_TIME)
+            .map(|(best_at, best)| rise_watts(best_at, best, at, value));
+        if let Some(watts) = rise {
+            self.fastest_rise_w = self.fastest_rise_w.max(watts);
         }
         if self.best.is_none_or(|(_, v)| value > v) {
             self.best = Some((at, value));
         }
+        rise
     }
 }
 
 /// The power of a register rise from `(from_at, from)` to `(at, value)`, in
 /// watts; a rise within a second counts as taking a second.
-pub fn rise_watts(from_at: Millis, from: f64, at: Millis, value: f64) -> f64 {
+fn rise_watts(from_at: Millis, from: f64, at: Millis, value: f64) -> f64 {
     let hours = ((at - from_at) as f64 / 3_600_000.0).max(1.0 / 3600.0);
     (value - from) / hours
 }

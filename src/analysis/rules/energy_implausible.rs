@@ -6,7 +6,7 @@
 use super::about;
 use super::meter_backwards::register_readings;
 use crate::analysis::{text, Context, Finding, Rule, Severity};
-use crate::store::{rise_watts, LogStore, Measure, MsgIdx, Transaction, NO_TIME};
+use crate::store::{LogStore, Measure, MsgIdx, Register, Transaction};
 
 pub struct EnergyImplausible;
 
@@ -46,23 +46,10 @@ impl Rule for EnergyImplausible {
 /// The first register reading that rose from the highest one before it
 /// faster than `limit` watts, with that rate.
 fn first_above(store: &LogStore, tx: &Transaction, limit: f64) -> Option<(MsgIdx, f64)> {
-    let mut best: Option<(MsgIdx, f64)> = None;
-    for (msg, value, _) in register_readings(store, tx) {
-        let at = store.msg(msg).at;
-        if let Some((prev_msg, prev_value)) = best {
-            let prev_at = store.msg(prev_msg).at;
-            if value > prev_value && at != NO_TIME && prev_at != NO_TIME {
-                let watts = rise_watts(prev_at, prev_value, at, value);
-                if watts > limit {
-                    return Some((msg, watts));
-                }
-            }
-        }
-        if best.is_none_or(|(_, v)| value > v) {
-            best = Some((msg, value));
-        }
-    }
-    None
+    // the rises as the transaction's summary measures them
+    let mut register = Register::NONE;
+    register_readings(store, tx)
+        .find_map(|(msg, value, _)| register.add(store.msg(msg).at, value).filter(|&w| w > limit).map(|w| (msg, w)))
 }
 
 #[cfg(test)]
