@@ -300,8 +300,9 @@ fn parse_general(b: &[u8], i: usize) -> Option<Parsed> {
 /// the text to the general parser, which reads these the same way.
 fn parse_iso_plain(b: &[u8], i: usize) -> Option<Parsed> {
     let d: &[u8; 19] = b.get(i..i + 19)?.try_into().ok()?;
-    // `YYYY-MM-` and `HH:MM:SS` as words: their separators and digits
-    // checked at once; then `DD` and the separator between date and time
+    // `HH:MM:SS`, `YYYY-MM-` and `DD` as words: their separators and
+    // digits checked at once (the date's only when its hour is not the one
+    // read last, below)
     let word = |at: usize| u64::from_le_bytes(d[at..at + 8].try_into().expect("eight bytes"));
     let (date, day_on, time) = (word(0), word(8), word(11));
     const DATE_SEPS: u64 = 0xFF00_00FF_0000_0000;
@@ -309,7 +310,7 @@ fn parse_iso_plain(b: &[u8], i: usize) -> Option<Parsed> {
     const DAY: u64 = 0xFFFF;
     let digit = |k: usize| u32::from(d[k] - b'0');
     let two = |k: usize| digit(k) * 10 + digit(k + 1);
-    // the time's separators and digits; the hour's digits are checked again below
+    // the time's separators and digits (the hour's too, which the key below holds)
     if time & TIME_SEPS != swar::splat(b':') & TIME_SEPS || !digits_at(time, !TIME_SEPS) {
         return None;
     }
@@ -367,8 +368,8 @@ fn parse_iso_plain(b: &[u8], i: usize) -> Option<Parsed> {
 std::thread_local! {
     /// The date and hour [`parse_iso_plain`] read last on this thread (the
     /// text of bytes 0 to 13 as two words, the separator left out), with
-    /// its seconds since 1970:
-    /// the records a thread reads one after another are mostly of one hour.
+    /// its seconds since 1970: the records a thread reads one after another
+    /// are mostly of one hour.
     static LAST_HOUR: std::cell::Cell<((u64, u64), i64)> = const { std::cell::Cell::new(((0, 0), 0)) };
 }
 
