@@ -12,6 +12,10 @@ impl Rule for CallError {
         "call-error"
     }
 
+    fn cost(&self) -> u32 {
+        7
+    }
+
     fn check(&self, ctx: &Context, out: &mut Vec<Finding>) {
         let store = ctx.store;
         for i in store.all() {

@@ -46,6 +46,10 @@ impl Rule for ClockSkew {
         "clock-skew"
     }
 
+    fn cost(&self) -> u32 {
+        10
+    }
+
     fn check(&self, ctx: &Context, out: &mut Vec<Finding>) {
         let store = ctx.store;
         let skew = ctx.thresholds.skew_s * 1000;

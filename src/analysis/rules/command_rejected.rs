@@ -33,6 +33,10 @@ impl Rule for CommandRejected {
         "command-rejected"
     }
 
+    fn cost(&self) -> u32 {
+        5
+    }
+
     fn check(&self, ctx: &Context, out: &mut Vec<Finding>) {
         let store = ctx.store;
         for i in store.all() {

@@ -13,6 +13,10 @@ impl Rule for NoResponse {
         "no-response"
     }
 
+    fn cost(&self) -> u32 {
+        5
+    }
+
     fn check(&self, ctx: &Context, out: &mut Vec<Finding>) {
         let store = ctx.store;
         let timeout_ms = ctx.thresholds.response_timeout_s * 1000;

@@ -151,6 +151,10 @@ impl Rule for OfflineGap {
         "offline-gap"
     }
 
+    fn cost(&self) -> u32 {
+        20
+    }
+
     fn check(&self, ctx: &Context, out: &mut Vec<Finding>) {
         let store = ctx.store;
         if log_span(store).is_none() {

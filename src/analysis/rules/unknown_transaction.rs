@@ -29,6 +29,10 @@ impl Rule for UnknownTransaction {
         "unknown-transaction"
     }
 
+    fn cost(&self) -> u32 {
+        8
+    }
+
     fn check(&self, ctx: &Context, out: &mut Vec<Finding>) {
         let store = ctx.store;
         let attached = attached(store);
