@@ -507,23 +507,6 @@ impl StoreBuilder {
                 c = next;
             }
         }
-        // answers' action and direction come from their request
-        for i in 0..msgs.len() {
-            let m = msgs[i];
-            if m.kind == MsgKind::Call {
-                continue;
-            }
-            // (an unpaired answer keeps the layout's hint, put in its slot when it was read)
-            if let Some(c) = m.pair.opt() {
-                let call = msgs[c.ix()];
-                msgs[i].action = call.action;
-                if m.dir == Direction::Unknown {
-                    msgs[i].dir = call.dir.reverse();
-                } else if call.dir == Direction::Unknown {
-                    msgs[c.ix()].dir = m.dir.reverse();
-                }
-            }
-        }
     }
 }
 
@@ -541,17 +524,14 @@ fn uid_reuses(messages: &[Message], uids: &[Uid], calls: usize) -> Vec<(MsgIdx, 
     let mid = messages.len() / 2;
     let (mut seen, later) = rayon::join(|| half(0..mid), || half(mid..messages.len()));
     seen.merge(&later);
-    let mut reused: Vec<u32> = (0..messages.len())
+    // sorted with their keys beside them: a comparison then reads no message
+    let mut reused: Vec<((Sym, u8, Uid), u32)> = (0..messages.len())
         .into_par_iter()
         .filter(|i| is_call(i) && seen.maybe_twice(key_hash(key(*i))))
-        .map(|i| i as u32)
+        .map(|i| (key(i), i as u32))
         .collect();
-    reused.sort_unstable_by_key(|&i| (key(i as usize), i));
-    reused
-        .windows(2)
-        .filter(|w| key(w[0] as usize) == key(w[1] as usize))
-        .map(|w| (MsgIdx(w[0]), MsgIdx(w[1])))
-        .collect()
+    reused.par_sort_unstable();
+    reused.windows(2).filter(|w| w[0].0 == w[1].0).map(|w| (MsgIdx(w[0].1), MsgIdx(w[1].1))).collect()
 }
 
 /// A request key folded into 64 bits: uniqueIds are hashed already; mix in
@@ -668,9 +648,21 @@ fn close_before(answer_at: Millis, call_at: Millis) -> bool {
     answer_at == NO_TIME || call_at == NO_TIME || (call_at - answer_at) <= PAIRING_TOLERANCE_MS
 }
 
+/// Pair a request and its answer for good. The answer takes the request's
+/// action, and a side whose direction is unknown the other's reversed
+/// (an unpaired answer keeps the layout's action hint, put in its slot
+/// when it was read). Both directions are settled by then: each is settled
+/// when pairing reaches its message, and a pair is made at the later one.
 fn link(msgs: &mut [Message], call: u32, answer: u32) {
-    msgs[call as usize].pair = MsgIdx(answer);
-    msgs[answer as usize].pair = MsgIdx(call);
+    let (c, a) = (call as usize, answer as usize);
+    msgs[c].pair = MsgIdx(answer);
+    msgs[a].pair = MsgIdx(call);
+    msgs[a].action = msgs[c].action;
+    if msgs[a].dir == Direction::Unknown {
+        msgs[a].dir = msgs[c].dir.reverse();
+    } else if msgs[c].dir == Direction::Unknown {
+        msgs[c].dir = msgs[a].dir.reverse();
+    }
 }
 
 /// Lower-cased idTag symbols, each worked out once: the same few tags come
