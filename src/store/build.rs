@@ -524,14 +524,22 @@ fn uid_reuses(messages: &[Message], uids: &[Uid], calls: usize) -> Vec<(MsgIdx, 
     let mid = messages.len() / 2;
     let (mut seen, later) = rayon::join(|| half(0..mid), || half(mid..messages.len()));
     seen.merge(&later);
-    // sorted with their keys beside them: a comparison then reads no message
-    let mut reused: Vec<((Sym, u8, Uid), u32)> = (0..messages.len())
+    drop(later);
+    let mut reused: Vec<u32> = (0..messages.len())
         .into_par_iter()
         .filter(|i| is_call(i) && seen.maybe_twice(key_hash(key(*i))))
-        .map(|i| (key(i), i as u32))
+        .map(|i| i as u32)
         .collect();
-    reused.par_sort_unstable();
-    reused.windows(2).filter(|w| w[0].0 == w[1].0).map(|w| (MsgIdx(w[0].1), MsgIdx(w[1].1))).collect()
+    drop(seen);
+    // most of them only share a slot with another key: a second, roomier
+    // table over them alone, with other bits of the hash, leaves few
+    let other = |i: u32| key_hash(key(i as usize)).rotate_left(32);
+    let again = SeenTwice::of(reused.iter().map(|&i| other(i)), reused.len() * 4);
+    reused.retain(|&i| again.maybe_twice(other(i)));
+    // sorted with their keys beside them: a comparison then reads no message
+    let mut keyed: Vec<((Sym, u8, Uid), u32)> = reused.into_iter().map(|i| (key(i as usize), i)).collect();
+    keyed.sort_unstable();
+    keyed.windows(2).filter(|w| w[0].0 == w[1].0).map(|w| (MsgIdx(w[0].1), MsgIdx(w[1].1))).collect()
 }
 
 /// A request key folded into 64 bits: uniqueIds are hashed already; mix in
@@ -919,6 +927,39 @@ mod tests {
             }
         }
         lists
+    }
+
+    #[test]
+    fn reused_ids_are_those_of_a_plain_search() {
+        // 60,000 requests of three stations, both ways, with ids from a
+        // range small enough that many are reused (and many more share a
+        // slot of the search's tables by chance)
+        let mut text = String::new();
+        let mut x = 12345u64;
+        for n in 0..60_000u32 {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let (station, dir, uid) = (x >> 60 & 1, if x >> 59 & 1 == 0 { "<-" } else { "->" }, (x >> 20) % 40_000);
+            text.push_str(&format!(
+                "2025-01-01 10:{:02}:{:02}.{:03} [CP{station}] {dir} [2,\"{uid}\",\"Heartbeat\",{{}}]\n",
+                n / 60000,
+                n / 1000 % 60,
+                n % 1000
+            ));
+        }
+        let s = crate::testutil::load_text(&text);
+        let mut last: HashMap<(Sym, u8, String), MsgIdx> = HashMap::new();
+        let mut plain = Vec::new();
+        for i in s.all() {
+            let m = s.msg(i);
+            if let Some(prev) = last.insert((m.station, m.dir as u8, s.unique_id(i)), i) {
+                plain.push((prev, i));
+            }
+        }
+        let mut found = s.uid_reuses.clone();
+        found.sort();
+        plain.sort();
+        assert!(plain.len() > 5_000, "{} reuses", plain.len());
+        assert_eq!(found, plain);
     }
 
     #[test]
