@@ -131,6 +131,11 @@ pub fn extract(frame: &Frame) -> RawFacts {
 }
 
 /// [`extract`] into facts that may already hold other texts (station, action).
+///
+/// The facts are read by a [`Plan`]: which member of the payload gives
+/// which fact, worked out from its keys. A payload on a copy of a kept
+/// shape's tape has the keys and the tape of that shape, so the plan made
+/// for the shape is used again (each thread keeps the plans of its last shapes).
 pub fn extract_into(frame: &Frame, f: &mut RawFacts) {
     if frame.kind == MsgKind::Error {
         if let Some(code) = &frame.error_code {
@@ -142,48 +147,208 @@ pub fn extract_into(frame: &Frame, f: &mut RawFacts) {
         return;
     }
     let obj = frame.payload.root();
-    let set = |f: &mut RawFacts, slot: Slot, v: Json<'_>| {
-        if let Some(s) = str_of(v) {
-            f.texts.set(slot, &s);
+    let shape = frame.payload.shape().id;
+    PLANS.with_borrow_mut(|plans| {
+        let slot = &mut plans[(shape % KEPT_PLANS as u64) as usize];
+        if shape == 0 || slot.0 != shape {
+            slot.1.clear();
+            slot.1.make(obj);
+            slot.0 = shape;
         }
-    };
-    for (k, v) in obj.members() {
-        let Some(k) = k.as_str() else { continue };
-        match k.as_ref() {
-            "idTag" => set(f, Slot::IdTag, v),
-            "status" => set(f, Slot::Status, v),
-            "idTagInfo" => {
-                if let Some(s) = v.is_object().then(|| v.get("status")).flatten() {
-                    if !f.texts.has(Slot::Status) {
-                        set(f, Slot::Status, s);
-                    }
-                }
-            }
-            "errorCode" => set(f, Slot::ErrorCode, v),
-            "info" | "chargePointModel" | "value" | "data" if !f.texts.has(Slot::Info) => {
-                if let Some(s) = str_of(v) {
-                    f.texts.set(Slot::Info, &truncate(s, 200));
-                }
-            }
-            "vendorId" | "chargePointVendor" => set(f, Slot::VendorId, v),
-            "vendorErrorCode" => set(f, Slot::VendorError, v),
-            "reason" => set(f, Slot::Reason, v),
-            "key" | "type" | "requestedMessage" | "messageId" if !f.texts.has(Slot::Key) => set(f, Slot::Key, v),
-            "connectorId" => f.connector = int_of(v).unwrap_or(NO_INT),
-            "transactionId" => f.transaction = int_of(v).unwrap_or(NO_INT),
-            "meterStart" | "meterStop" | "interval" | "listVersion" => f.value = int_of(v).unwrap_or(NO_INT),
-            "timestamp" | "currentTime" => {
-                if let Some(s) = v.as_str() {
-                    f.time = parse_timestamp(&s, chrono_tz::UTC).unwrap_or(NO_TIME);
-                }
-            }
-            "meterValue" | "transactionData" => read_meter_values(v, k == "transactionData", f),
-            _ => {}
-        }
-    }
+        slot.1.run(obj, f);
+    });
     // ChangeConfiguration of a number (e.g. HeartbeatInterval) keeps the number
     if f.value == NO_INT && frame.action.as_deref() == Some("ChangeConfiguration") {
         f.value = f.texts.get(Slot::Info).and_then(|s| s.trim().parse().ok()).unwrap_or(NO_INT);
+    }
+}
+
+/// Plans kept per thread, by shape id.
+const KEPT_PLANS: usize = 64;
+
+std::thread_local! {
+    /// Each slot's shape id (0: the plan of the last payload of no shape) and plan.
+    static PLANS: std::cell::RefCell<Vec<(u64, Plan)>> =
+        std::cell::RefCell::new((0..KEPT_PLANS).map(|_| (u64::MAX, Plan::default())).collect());
+}
+
+/// The steps that read a payload's facts, each naming the tape node it
+/// reads: the facts' keys matched once. Steps read values with the same
+/// functions, in the same order and on the same conditions, whatever text
+/// the tape is of, so a plan made from one text of a shape reads any other.
+#[derive(Default)]
+struct Plan {
+    steps: Vec<Step>,
+    /// The members of meter samples, for [`Step::Reading`].
+    sample_members: Vec<(SampleKey, u32)>,
+}
+
+#[derive(Clone, Copy)]
+enum Step {
+    /// The text of the value (see `str_of`), into the slot; when
+    /// `if_unset`, only while the slot is still empty; `Info` texts are cut
+    /// to 200 bytes.
+    Text {
+        slot: Slot,
+        node: u32,
+        if_unset: bool,
+    },
+    Int {
+        field: IntField,
+        node: u32,
+    },
+    /// A `timestamp` or `currentTime`.
+    Time {
+        node: u32,
+    },
+    /// A meter value's timestamp (`None`: it has none), read while no time is known.
+    MeterTime {
+        node: Option<u32>,
+    },
+    /// A meter sample: its members `sample_members[from..to]`.
+    Reading {
+        from: u32,
+        to: u32,
+        from_stop: bool,
+    },
+}
+
+#[derive(Clone, Copy)]
+enum IntField {
+    Connector,
+    Transaction,
+    Value,
+}
+
+/// The members of a meter sample that a reading looks at.
+#[derive(Clone, Copy)]
+enum SampleKey {
+    Format,
+    Phase,
+    Measurand,
+    Unit,
+    Location,
+    Context,
+    Value,
+}
+
+impl Plan {
+    fn clear(&mut self) {
+        self.steps.clear();
+        self.sample_members.clear();
+    }
+
+    /// The steps for a payload with these keys.
+    fn make(&mut self, obj: Json<'_>) {
+        let text = |slot, v: Json<'_>, if_unset| Step::Text { slot, node: v.index() as u32, if_unset };
+        let int = |field, v: Json<'_>| Step::Int { field, node: v.index() as u32 };
+        for (k, v) in obj.members() {
+            let Some(k) = k.as_str() else { continue };
+            let step = match k.as_ref() {
+                "idTag" => text(Slot::IdTag, v, false),
+                "status" => text(Slot::Status, v, false),
+                "idTagInfo" => match v.is_object().then(|| v.get("status")).flatten() {
+                    Some(s) => text(Slot::Status, s, true),
+                    None => continue,
+                },
+                "errorCode" => text(Slot::ErrorCode, v, false),
+                "info" | "chargePointModel" | "value" | "data" => text(Slot::Info, v, true),
+                "vendorId" | "chargePointVendor" => text(Slot::VendorId, v, false),
+                "vendorErrorCode" => text(Slot::VendorError, v, false),
+                "reason" => text(Slot::Reason, v, false),
+                "key" | "type" | "requestedMessage" | "messageId" => text(Slot::Key, v, true),
+                "connectorId" => int(IntField::Connector, v),
+                "transactionId" => int(IntField::Transaction, v),
+                "meterStart" | "meterStop" | "interval" | "listVersion" => int(IntField::Value, v),
+                "timestamp" | "currentTime" if v.is_string() => Step::Time { node: v.index() as u32 },
+                "meterValue" | "transactionData" => {
+                    self.make_meter_values(v, k == "transactionData");
+                    continue;
+                }
+                _ => continue,
+            };
+            self.steps.push(step);
+        }
+    }
+
+    fn make_meter_values(&mut self, v: Json<'_>, from_stop: bool) {
+        for mv in v.elements().filter(Json::is_object) {
+            // one pass over the members (the last of a repeated key counts, as in `Json::get`)
+            let (mut timestamp, mut samples) = (None, None);
+            for (k, v) in mv.members() {
+                if k.str_is("timestamp") {
+                    timestamp = Some(v);
+                } else if k.str_is("sampledValue") {
+                    samples = Some(v);
+                }
+            }
+            // the payload's time is the first meterValue's
+            if !from_stop {
+                self.steps.push(Step::MeterTime { node: timestamp.map(|t| t.index() as u32) });
+            }
+            let Some(samples) = samples else { continue };
+            for sv in samples.elements().filter(Json::is_object) {
+                let from = self.sample_members.len() as u32;
+                for (k, v) in sv.members() {
+                    let Some(k) = k.as_str() else { continue };
+                    let key = match k.as_ref() {
+                        "format" => SampleKey::Format,
+                        "phase" => SampleKey::Phase,
+                        "measurand" => SampleKey::Measurand,
+                        "unit" => SampleKey::Unit,
+                        "location" => SampleKey::Location,
+                        "context" => SampleKey::Context,
+                        "value" => SampleKey::Value,
+                        _ => continue,
+                    };
+                    self.sample_members.push((key, v.index() as u32));
+                }
+                self.steps.push(Step::Reading { from, to: self.sample_members.len() as u32, from_stop });
+            }
+        }
+    }
+
+    /// Read the facts of a payload with the keys the plan was made for.
+    fn run(&self, obj: Json<'_>, f: &mut RawFacts) {
+        let at = |node: u32| obj.on_tape(node as usize);
+        for &step in &self.steps {
+            match step {
+                Step::Text { slot, node, if_unset } => {
+                    if if_unset && f.texts.has(slot) {
+                        continue;
+                    }
+                    if let Some(s) = str_of(at(node)) {
+                        let s = if slot == Slot::Info { truncate(s, 200) } else { s };
+                        f.texts.set(slot, &s);
+                    }
+                }
+                Step::Int { field, node } => {
+                    let n = int_of(at(node)).unwrap_or(NO_INT);
+                    match field {
+                        IntField::Connector => f.connector = n,
+                        IntField::Transaction => f.transaction = n,
+                        IntField::Value => f.value = n,
+                    }
+                }
+                Step::Time { node } => {
+                    if let Some(s) = at(node).as_str() {
+                        f.time = parse_timestamp(&s, chrono_tz::UTC).unwrap_or(NO_TIME);
+                    }
+                }
+                Step::MeterTime { node } => {
+                    if f.time == NO_TIME {
+                        let s = node.and_then(|n| at(n).as_str());
+                        f.time = s.and_then(|s| parse_timestamp(&s, chrono_tz::UTC)).unwrap_or(NO_TIME);
+                    }
+                }
+                Step::Reading { from, to, from_stop } => {
+                    let members = self.sample_members[from as usize..to as usize].iter().map(|&(k, n)| (k, at(n)));
+                    if let Some(r) = reading(members, from_stop) {
+                        f.readings.push(r);
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -210,31 +375,6 @@ fn int_of(v: Json<'_>) -> Option<i64> {
         Kind::Num => v.as_i64().or_else(|| v.as_f64().filter(|x| x.fract() == 0.0 && x.abs() < 9e15).map(|x| x as i64)),
         Kind::Str => v.as_str()?.trim().parse().ok(),
         _ => None,
-    }
-}
-
-fn read_meter_values(v: Json<'_>, from_stop: bool, f: &mut RawFacts) {
-    for mv in v.elements().filter(Json::is_object) {
-        // one pass over the members (the last of a repeated key counts, as in `Json::get`)
-        let (mut timestamp, mut samples) = (None, None);
-        for (k, v) in mv.members() {
-            if k.str_is("timestamp") {
-                timestamp = Some(v);
-            } else if k.str_is("sampledValue") {
-                samples = Some(v);
-            }
-        }
-        // the payload's time is the first meterValue's
-        if f.time == NO_TIME && !from_stop {
-            let at = timestamp.and_then(|t| t.as_str()).and_then(|s| parse_timestamp(&s, chrono_tz::UTC));
-            f.time = at.unwrap_or(NO_TIME);
-        }
-        let Some(samples) = samples else { continue };
-        for sv in samples.elements().filter(Json::is_object) {
-            if let Some(r) = reading(sv, from_stop) {
-                f.readings.push(r);
-            }
-        }
     }
 }
 
@@ -269,20 +409,20 @@ fn parse_f64(s: &str) -> Option<f64> {
     Some(if negative { -x } else { x })
 }
 
-fn reading(o: Json<'_>, from_stop: bool) -> Option<MeterReading> {
+/// A sample's reading, from its members (in order; the last of a repeated key counts).
+fn reading<'a>(members: impl Iterator<Item = (SampleKey, Json<'a>)>, from_stop: bool) -> Option<MeterReading> {
     // one pass over the sample's fields
     let (mut measurand, mut unit, mut location, mut context, mut value) = (None, None, None, None, None);
-    for (k, v) in o.members() {
-        let Some(k) = k.as_str() else { continue };
-        match k.as_ref() {
-            "format" if v.str_is("SignedData") => return None,
-            "phase" => return None,
-            "measurand" => measurand = v.as_str(),
-            "unit" => unit = v.as_str(),
-            "location" => location = v.as_str(),
-            "context" => context = v.as_str(),
-            "value" => value = Some(v),
-            _ => {}
+    for (k, v) in members {
+        match k {
+            SampleKey::Format if v.str_is("SignedData") => return None,
+            SampleKey::Format => {}
+            SampleKey::Phase => return None,
+            SampleKey::Measurand => measurand = v.as_str(),
+            SampleKey::Unit => unit = v.as_str(),
+            SampleKey::Location => location = v.as_str(),
+            SampleKey::Context => context = v.as_str(),
+            SampleKey::Value => value = Some(v),
         }
     }
     let measurand = measurand.as_deref().unwrap_or("Energy.Active.Import.Register");
@@ -353,6 +493,73 @@ mod tests {
         assert_eq!(x.transaction, 1);
     }
 
+    /// Facts read through the plan kept for a shape are those of a plan
+    /// made for the text itself, whatever its values: other numbers and
+    /// texts, escapes, a time that is none, a sample that is signed.
+    #[test]
+    fn a_shapes_plan_reads_any_text_of_that_shape() {
+        use crate::ingest::frame::{parse_body_in, with_tape};
+        let templates = [
+            r#"[2,"1","MeterValues",{"connectorId":1,"transactionId":7,"meterValue":[{"timestamp":"2025-05-04T00:20:03Z","sampledValue":[{"value":"2330048","context":"Sample.Periodic","measurand":"Energy.Active.Import.Register","unit":"Wh"},{"value":"14.0","measurand":"Current.Import","phase":"L1","unit":"A"},{"value":"7.1","measurand":"Power.Active.Import","unit":"kW","format":"Raw","location":"Outlet"}]},{"timestamp":"2025-05-04T00:21:03Z","sampledValue":[{"value":"2330050"}]}]}]"#,
+            r#"[2,"1","StopTransaction",{"transactionId":7,"meterStop":2330090,"timestamp":"2025-05-04T00:30:00Z","reason":"Local","idTag":"AB12","transactionData":[{"timestamp":"2025-05-04T00:30:00Z","sampledValue":[{"value":"2330090","unit":"Wh"}]}]}]"#,
+            r#"[2,"1","StatusNotification",{"connectorId":2,"errorCode":"OtherError","status":"Faulted","info":"EmergencyPressed","vendorErrorCode":"17","vendorId":"QUENCH","timestamp":"2026-03-13T05:01:20.643Z"}]"#,
+            r#"[3,"1",{"transactionId":91262367,"idTagInfo":{"status":"Accepted","expiryDate":"2026-01-01T00:00:00Z"}}]"#,
+            r#"[3,"1",{"interval":60,"currentTime":"2025-05-04T00:00:14.000Z","status":"Accepted"}]"#,
+            r#"[2,"1","BootNotification",{"chargePointVendor":"Voltiq","chargePointModel":"AC22-T2","chargePointSerialNumber":"SN1"}]"#,
+            r#"[2,"1","ChangeConfiguration",{"key":"HeartbeatInterval","value":"300"}]"#,
+            r#"[2,"1","DataTransfer",{"vendorId":"v","messageId":"m","data":"some text","info":"more"}]"#,
+        ];
+        let variants = |t: &str| -> Vec<String> {
+            let mut v = vec![t.to_string()];
+            for (from, to) in [
+                ("2330048", "2330048123"),
+                ("\"14.0\"", "\"-0.5\""),
+                ("Sample.Periodic", "Sample.Clock"),
+                ("\"Wh\"", "\"kWh\""),
+                ("Energy.Active.Import.Register", "SoC"),
+                ("2025-05-04T00:20:03Z", "not a time"),
+                ("2025-05-04T00:30:00Z", "2025-05-04T00:30:00\\u005a"),
+                (":7,", ":7000000000,"),
+                (":7,", ":7.5,"),
+                (":1,", ":12,"),
+                ("Accepted", "Blocked"),
+                ("Accepted", "Acc\\u0065pted"),
+                ("\"Raw\"", "\"SignedData\""),
+                ("\"Outlet\"", "\"Body\""),
+                ("EmergencyPressed", "Emergency\\u00e9 \\\"pressed\\\""),
+                ("AB12", ""),
+                ("\"300\"", "\" 42 \""),
+                ("some text", &"x".repeat(300)),
+                ("2025-05-04T00:00:14.000Z", "2025-05-04T00:00:14.000+02:00"),
+            ] {
+                if t.contains(from) {
+                    v.push(t.replacen(from, to, 1));
+                }
+            }
+            v
+        };
+        let facts_of = |frame: &Frame| {
+            let mut f = RawFacts::default();
+            extract_into(frame, &mut f);
+            format!("{f:?}")
+        };
+        for template in templates {
+            let kept = with_tape(|tape| parse_body_in(template, tape).map(|f| f.payload.shape().id)).unwrap();
+            assert_ne!(kept, 0, "{template}");
+            for text in variants(template) {
+                let (shape, through_plan) = with_tape(|tape| {
+                    let frame = parse_body_in(&text, tape).expect(&text);
+                    (frame.payload.shape().id, facts_of(&frame))
+                });
+                assert_eq!(shape, kept, "read through the shape: {text}");
+                // a frame of its own (not on a shape's tape) gets a plan made for it
+                let own = crate::ingest::frame::parse_frame(&text).unwrap();
+                assert_eq!(own.payload.shape().id, 0);
+                assert_eq!(through_plan, facts_of(&own), "{text}");
+            }
+        }
+    }
+
     proptest::proptest! {
         /// The direct reading of short decimals is the parser's, bit for bit.
         #[test]
@@ -371,6 +578,16 @@ mod tests {
         for s in ["", "-", ".", "5.", ".5", "1.2.3", "1e3", "inf", "NaN"] {
             assert_eq!(parse_f64(s).map(f64::to_bits), s.parse::<f64>().ok().map(f64::to_bits), "{s}");
         }
+    }
+
+    #[test]
+    fn the_payload_time_is_the_first_meter_values_or_its_own() {
+        let f = parse_frame(r#"[2,"a","MeterValues",{"connectorId":1,"meterValue":[{"timestamp":"bad","sampledValue":[]},{"timestamp":"2025-01-01T00:00:01Z","sampledValue":[]},{"timestamp":"2025-01-01T00:00:02Z","sampledValue":[]}]}]"#).unwrap();
+        assert_eq!(extract(&f).time, parse_timestamp("2025-01-01T00:00:01Z", chrono_tz::UTC).unwrap());
+        let f = parse_frame(r#"[2,"a","StopTransaction",{"timestamp":"2025-01-01T00:00:05Z","transactionData":[{"timestamp":"2025-01-01T00:00:09Z","sampledValue":[{"value":"5"}]}]}]"#).unwrap();
+        let x = extract(&f);
+        assert_eq!(x.time, parse_timestamp("2025-01-01T00:00:05Z", chrono_tz::UTC).unwrap());
+        assert!(x.readings[0].from_stop);
     }
 
     #[test]
