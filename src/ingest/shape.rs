@@ -23,22 +23,15 @@ const WAYS: usize = 4;
 const SETS: usize = 64;
 const _: () = assert!(SETS.is_power_of_two());
 
-/// Where a node of a shape lies in a text of that shape.
-#[derive(Clone, Copy, Debug)]
-enum Place {
-    /// A container, key or literal (`true`, `false`, `null`): its start and
-    /// end move with the values before them (how many there are before each).
-    Moved { start: u8, end: u8 },
-    /// The value with this number.
-    Value(u8),
-}
-
 /// A text and its tape, kept to read texts of the same shape.
 struct Shape {
     id: u64,
     text: Box<[u8]>,
     nodes: Box<[Node]>,
-    places: Box<[Place]>,
+    /// Where each node's start and end lie in a text of this shape: after
+    /// how many of its values (they move as those before them grow or
+    /// shrink; a value's own start and end are after as many as its number).
+    moves: Box<[(u8, u8)]>,
     /// The values, in text order.
     values: Box<[Value]>,
 }
@@ -78,19 +71,19 @@ impl Shape {
             .collect();
         let ends: Vec<u32> = values.iter().map(|v| v.end).collect();
         let before = |at: u32| ends.partition_point(|&e| e <= at) as u8;
-        let places = nodes
+        let moves = nodes
             .iter()
             .zip(&numbers)
             .map(|(n, &k)| match k {
-                u8::MAX => Place::Moved { start: before(n.start), end: before(n.end) },
-                k => Place::Value(k),
+                u8::MAX => (before(n.start), before(n.end)),
+                k => (k, k),
             })
             .collect();
         Some(Shape {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             text: text.into(),
             nodes: nodes.into(),
-            places,
+            moves,
             values: values.into(),
         })
     }
@@ -156,21 +149,21 @@ impl Shape {
         for m in &mut moved[k + 1..] {
             *m = delta;
         }
-        nodes.extend(self.nodes.iter().zip(self.places.iter()).map(|(n, place)| match *place {
-            Place::Value(k) if read & (1 << k) != 0 => {
-                let (start, end) = spans[k as usize];
-                Node { start, end, flag: flags & (1 << k) != 0, ..*n }
-            }
-            Place::Value(k) => {
-                let by = moved[k as usize];
-                Node { start: n.start.wrapping_add(by), end: n.end.wrapping_add(by), ..*n }
-            }
-            Place::Moved { start, end } => Node {
-                start: n.start.wrapping_add(moved[start as usize]),
-                end: n.end.wrapping_add(moved[end as usize]),
-                ..*n
-            },
-        }));
+        // the shape's tape, each node moved as the values before it grew or
+        // shrank, then the values read anew
+        nodes.extend_from_slice(&self.nodes);
+        for (n, &(start, end)) in nodes.iter_mut().zip(self.moves.iter()) {
+            n.start = n.start.wrapping_add(moved[start as usize]);
+            n.end = n.end.wrapping_add(moved[end as usize]);
+        }
+        let mut left = read;
+        while left != 0 {
+            let k = left.trailing_zeros() as usize;
+            left &= left - 1;
+            let n = &mut nodes[self.values[k].node as usize];
+            (n.start, n.end) = spans[k];
+            n.flag = flags & (1 << k) != 0;
+        }
         Some((pp, read))
     }
 }
