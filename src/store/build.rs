@@ -519,12 +519,9 @@ fn uid_reuses(messages: &[Message], uids: &[Uid], calls: usize) -> Vec<(MsgIdx, 
     use rayon::prelude::*;
     let key = |i: usize| (messages[i].station, messages[i].dir as u8, uids[i]);
     let is_call = |i: &usize| messages[*i].kind == MsgKind::Call;
-    // each half of the messages fills a table of its own (made for all the requests), merged after
-    let half = |range: std::ops::Range<usize>| SeenTwice::of(range.filter(is_call).map(|i| key_hash(key(i))), calls);
-    let mid = messages.len() / 2;
-    let (mut seen, later) = rayon::join(|| half(0..mid), || half(mid..messages.len()));
-    seen.merge(&later);
-    drop(later);
+    // one table, each half of it filled by a task of its own from all the requests
+    let keys = || (0..messages.len()).filter(is_call).map(|i| key_hash(key(i)));
+    let seen = SeenTwice::of_in_halves(keys, calls);
     let mut reused: Vec<u32> = (0..messages.len())
         .into_par_iter()
         .filter(|i| is_call(i) && seen.maybe_twice(key_hash(key(*i))))
@@ -574,17 +571,35 @@ impl SeenTwice {
         seen
     }
 
-    /// The keys of both tables (made for the same count), as if one table had seen them all.
-    fn merge(&mut self, other: &SeenTwice) {
-        for ([once, twice], [other_once, other_twice]) in self.words.iter_mut().zip(&other.words) {
-            *twice |= *other_twice | (*once & *other_once);
-            *once |= *other_once;
-        }
+    /// [`SeenTwice::of`], the keys given by `keys()` (in the same order
+    /// each time), filled in parallel: a task per half of the table takes
+    /// the keys that fall in its half (every key is hashed twice, and the
+    /// table is made once).
+    fn of_in_halves<I: Iterator<Item = u64>>(keys: impl Fn() -> I + Sync, count: usize) -> SeenTwice {
+        let mut seen = SeenTwice::of(std::iter::empty(), count);
+        let shift = seen.shift;
+        let half = seen.words.len() / 2;
+        let (low, high) = seen.words.split_at_mut(half);
+        let fill = |words: &mut [[u64; 2]], from: usize| {
+            for key in keys() {
+                let (w, bit) = SeenTwice::slot_of(key, shift);
+                if let Some([once, twice]) = w.checked_sub(from).and_then(|w| words.get_mut(w)) {
+                    *twice |= *once & bit;
+                    *once |= bit;
+                }
+            }
+        };
+        rayon::join(|| fill(low, 0), || fill(high, half));
+        seen
     }
 
     fn slot(&self, key: u64) -> (usize, u64) {
+        SeenTwice::slot_of(key, self.shift)
+    }
+
+    fn slot_of(key: u64, shift: u32) -> (usize, u64) {
         // the top bits of a multiplicative hash
-        let slot = key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift;
+        let slot = key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> shift;
         ((slot / 64) as usize, 1 << (slot % 64))
     }
 
@@ -1067,18 +1082,17 @@ mod tests {
     }
 
     #[test]
-    fn two_merged_tables_see_what_one_table_sees() {
+    fn a_table_filled_in_halves_is_the_table_filled_at_once() {
         use super::SeenTwice;
-        // keys used once, twice within one half, and once in each half
-        let first: Vec<u64> = (0..5000).chain([7, 9_000_001]).collect();
-        let second: Vec<u64> = (10_000..15_000).chain([9_000_001, 20_000, 20_000]).collect();
-        let count = first.len() + second.len();
-        let whole = SeenTwice::of(first.iter().chain(&second).copied(), count);
-        let mut merged = SeenTwice::of(first.iter().copied(), count);
-        merged.merge(&SeenTwice::of(second.iter().copied(), count));
-        assert_eq!(merged.words, whole.words);
+        // keys used once, twice, three times, far apart and side by side
+        let keys: Vec<u64> =
+            (0..5000).chain([7, 9_000_001]).chain(10_000..15_000).chain([9_000_001, 20_000, 20_000, 7]).collect();
+        let whole = SeenTwice::of(keys.iter().copied(), keys.len());
+        let halves = SeenTwice::of_in_halves(|| keys.iter().copied(), keys.len());
+        assert_eq!(halves.words, whole.words);
+        assert!(halves.words.iter().any(|w| w[1] != 0) && halves.words.len() > 1);
         for key in [7, 9_000_001, 20_000] {
-            assert!(merged.maybe_twice(key), "{key}");
+            assert!(halves.maybe_twice(key), "{key}");
         }
     }
 
