@@ -946,7 +946,7 @@ mod tests {
 
     #[test]
     fn reused_ids_are_those_of_a_plain_search() {
-        // 60,000 requests of three stations, both ways, with ids from a
+        // 60,000 requests of two stations, both ways, with ids from a
         // range small enough that many are reused (and many more share a
         // slot of the search's tables by chance)
         let mut text = String::new();
@@ -955,9 +955,8 @@ mod tests {
             x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             let (station, dir, uid) = (x >> 60 & 1, if x >> 59 & 1 == 0 { "<-" } else { "->" }, (x >> 20) % 40_000);
             text.push_str(&format!(
-                "2025-01-01 10:{:02}:{:02}.{:03} [CP{station}] {dir} [2,\"{uid}\",\"Heartbeat\",{{}}]\n",
-                n / 60000,
-                n / 1000 % 60,
+                "2025-01-01 10:00:{:02}.{:03} [CP{station}] {dir} [2,\"{uid}\",\"Heartbeat\",{{}}]\n",
+                n / 1000,
                 n % 1000
             ));
         }
@@ -1064,6 +1063,25 @@ mod tests {
         for h in hints {
             assert_eq!(slot_hint(hint_slot(h)), h);
         }
+    }
+
+    #[test]
+    fn a_pair_settles_the_direction_one_side_lacks() {
+        use crate::store::Direction::{CpToCs, CsToCp};
+        // no arrows on the answer to a Heartbeat (only stations send one),
+        // nor on a DataTransfer (either side sends one) whose answer has one
+        let s = crate::testutil::log(&[
+            r#"10:00:00 <- [2,"h","Heartbeat",{}]"#,
+            r#"10:00:01 [3,"h",{"currentTime":"2025-01-01T10:00:01Z"}]"#,
+            r#"10:00:02 [2,"d","DataTransfer",{"vendorId":"v"}]"#,
+            r#"10:00:03 <- [3,"d",{"status":"Accepted"}]"#,
+            r#"10:00:04 [3,"x",{}]"#,
+        ]);
+        let dirs: Vec<_> = s.all().map(|i| s.msg(i).dir).collect();
+        assert_eq!(dirs[..4], [CpToCs, CsToCp, CsToCp, CpToCs]);
+        let actions: Vec<&str> = s.all().map(|i| s.action_name(i)).collect();
+        assert_eq!(actions[..4], ["Heartbeat", "Heartbeat", "DataTransfer", "DataTransfer"]);
+        assert!(s.msg(MsgIdx(4)).pair.opt().is_none() && s.msg(MsgIdx(4)).action.is_none());
     }
 
     #[test]
