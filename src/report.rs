@@ -1,7 +1,7 @@
 //! Writers for `report` (text, JSON, markdown) and `list` (text, JSONL, CSV).
 //! They only format what the library computed.
 
-use crate::analysis::transactions::{summarize, TxSummary};
+use crate::analysis::transactions::{summaries, summarize, TxSummary};
 use crate::analysis::{Finding, Line, Severity};
 use crate::ingest::frame::{Frame, MsgKind};
 use crate::ingest::timestamp::{format_rfc3339_ms, Millis};
@@ -115,7 +115,8 @@ pub fn write_json(w: &mut dyn Write, store: &LogStore, view: &View, findings: &[
             "advice": f.advice,
         })
     };
-    let sessions = in_view(store, view, summarize(store));
+    let all = view.len() == store.messages.len();
+    let sessions = summaries(store).filter(|t| all || view.contains(t.start));
     let session_json = |t: &TxSummary| {
         json!({
             "station": t.station,
@@ -150,7 +151,7 @@ pub fn write_json(w: &mut dyn Write, store: &LogStore, view: &View, findings: &[
             "last": time_json(s.last),
         }),
         findings: AsJsonArray(findings, finding_json),
-        transactions: AsJsonArray(&sessions, session_json),
+        transactions: AsJsonSeq(std::cell::Cell::new(Some(sessions.map(|t| session_json(&t))))),
     };
     serde_json::to_writer_pretty(&mut *w, &doc)?;
     writeln!(w)
@@ -171,6 +172,15 @@ struct AsJsonArray<'a, T, F>(&'a [T], F);
 impl<T, F: Fn(&T) -> Value> serde::Serialize for AsJsonArray<'_, T, F> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_seq(self.0.iter().map(&self.1))
+    }
+}
+
+/// Values written as a JSON array as an iterator makes them (once).
+struct AsJsonSeq<I>(std::cell::Cell<Option<I>>);
+
+impl<I: Iterator<Item = Value>> serde::Serialize for AsJsonSeq<I> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.take().into_iter().flatten())
     }
 }
 

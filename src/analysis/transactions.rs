@@ -58,6 +58,12 @@ fn opt_time(t: Millis) -> Option<Millis> {
 
 /// Every StartTransaction, in time order, summarised.
 pub fn summarize(store: &LogStore) -> Vec<TxSummary> {
+    summaries(store).collect()
+}
+
+/// [`summarize`], one session at a time (a big log has thousands, each
+/// with texts of its own: a writer need not hold them all).
+pub fn summaries(store: &LogStore) -> impl Iterator<Item = TxSummary> + '_ {
     let mut by_start: Vec<(MsgIdx, Option<TxIdx>)> =
         store.transactions.iter().enumerate().map(|(t, tx)| (tx.start, Some(TxIdx(t as u32)))).collect();
     // starts that never became a transaction (looked up in a sorted list: there are thousands)
@@ -69,7 +75,7 @@ pub fn summarize(store: &LogStore) -> Vec<TxSummary> {
         }
     }
     by_start.sort_by_key(|(s, _)| *s);
-    by_start.into_iter().map(|(start, tx)| summarize_one(store, start, tx)).collect()
+    by_start.into_iter().map(move |(start, tx)| summarize_one(store, start, tx))
 }
 
 fn summarize_one(store: &LogStore, start: MsgIdx, tx: Option<TxIdx>) -> TxSummary {
