@@ -303,8 +303,8 @@ impl StoreBuilder {
         if let Some(order) = self.time_order() {
             self.apply_order(&order);
         }
-        self.pair();
-        let uid_reuses = uid_reuses(&self.messages, &self.uids, self.calls);
+        let seen = self.pair();
+        let uid_reuses = uid_reuses(&self.messages, &self.uids, seen);
         // let go of the uniqueIds (8 bytes a message) as soon as they have served
         self.uids = Vec::new();
         // an answer validated on arrival whose final request has another action (or none) loses that verdict
@@ -422,10 +422,18 @@ impl StoreBuilder {
     ///
     /// Each message's direction is settled from its hint on the way (see
     /// [`StoreBuilder::station_wrote`]): pairing looks at earlier messages only.
-    fn pair(&mut self) {
+    ///
+    /// Returns the keys of all the requests (see [`uid_reuses`]), each
+    /// taken once its direction is final: when it is paired, or at the end.
+    fn pair(&mut self) -> SeenTwice {
         const END: u32 = u32::MAX;
         let station_wrote = self.station_wrote();
-        let (msgs, origins, strings) = (&mut self.messages, &mut self.origins, &self.strings);
+        let (msgs, origins, strings, uids) = (&mut self.messages, &mut self.origins, &self.strings, &self.uids);
+        let mut seen = SeenTwice::of(std::iter::empty(), self.calls);
+        let mut link = |msgs: &mut [Message], call: u32, answer: u32| {
+            link(msgs, call, answer);
+            seen.insert(request_key(msgs, uids, call as usize));
+        };
         // the open requests of a key: the latest, and through `older` the
         // ones before it. An open request's pair slot holds its `older` link
         // (no list of links beside the messages); pairing sets it for good.
@@ -451,7 +459,7 @@ impl StoreBuilder {
                 DirHint::None => Direction::Unknown,
             };
             let m = msgs[i];
-            let key = (m.station, self.uids[i]);
+            let key = (m.station, uids[i]);
             if m.kind == MsgKind::Call {
                 // an answer logged just before its request
                 if let Some(waiting) = early.get_mut(&key) {
@@ -504,9 +512,11 @@ impl StoreBuilder {
             while c != END {
                 let next = older(msgs, c);
                 msgs[c as usize].pair = MsgIdx::NONE;
+                seen.insert(request_key(msgs, uids, c as usize));
                 c = next;
             }
         }
+        seen
     }
 }
 
@@ -514,23 +524,21 @@ impl StoreBuilder {
 /// station and sender, as (earlier, later) pairs: requests sorted by
 /// (station, sender, uniqueId, time) put the uses of an id side by side.
 /// Only requests whose key may occur twice are sorted (most ids are used
-/// once), which keeps the list small.
-fn uid_reuses(messages: &[Message], uids: &[Uid], calls: usize) -> Vec<(MsgIdx, MsgIdx)> {
+/// once), which keeps the list small: `seen` has the keys of all the
+/// requests (pairing fills it, see [`StoreBuilder::pair`]).
+fn uid_reuses(messages: &[Message], uids: &[Uid], seen: SeenTwice) -> Vec<(MsgIdx, MsgIdx)> {
     use rayon::prelude::*;
     let key = |i: usize| (messages[i].station, messages[i].dir as u8, uids[i]);
     let is_call = |i: &usize| messages[*i].kind == MsgKind::Call;
-    // one table, each half of it filled by a task of its own from all the requests
-    let keys = || (0..messages.len()).filter(is_call).map(|i| key_hash(key(i)));
-    let seen = SeenTwice::of_in_halves(keys, calls);
     let mut reused: Vec<u32> = (0..messages.len())
         .into_par_iter()
-        .filter(|i| is_call(i) && seen.maybe_twice(key_hash(key(*i))))
+        .filter(|i| is_call(i) && seen.maybe_twice(request_key(messages, uids, *i)))
         .map(|i| i as u32)
         .collect();
     drop(seen);
     // most of them only share a slot with another key: a second, roomier
     // table over them alone, with other bits of the hash, leaves few
-    let other = |i: u32| key_hash(key(i as usize)).rotate_left(32);
+    let other = |i: u32| request_key(messages, uids, i as usize).rotate_left(32);
     let again = SeenTwice::of(reused.iter().map(|&i| other(i)), reused.len() * 4);
     reused.retain(|&i| again.maybe_twice(other(i)));
     // sorted with their keys beside them: a comparison then reads no message
@@ -543,6 +551,11 @@ fn uid_reuses(messages: &[Message], uids: &[Uid], calls: usize) -> Vec<(MsgIdx, 
 /// the station and the sender.
 fn key_hash((station, dir, uid): (Sym, u8, Uid)) -> u64 {
     uid.0 ^ u64::from(station.0).rotate_left(32) ^ (u64::from(dir) << 62)
+}
+
+/// The folded key of message `i` (a request).
+fn request_key(messages: &[Message], uids: &[Uid], i: usize) -> u64 {
+    key_hash((messages[i].station, messages[i].dir as u8, uids[i]))
 }
 
 /// Which keys occur more than once, up to false positives: two bits per
@@ -563,43 +576,21 @@ impl SeenTwice {
         let slots = (count * 4).next_power_of_two().max(64);
         let mut seen = SeenTwice { words: vec![[0; 2]; slots / 64], shift: 64 - slots.trailing_zeros() };
         for key in keys {
-            let (w, bit) = seen.slot(key);
-            let [once, twice] = &mut seen.words[w];
-            *twice |= *once & bit;
-            *once |= bit;
+            seen.insert(key);
         }
         seen
     }
 
-    /// [`SeenTwice::of`], the keys given by `keys()` (in the same order
-    /// each time), filled in parallel: a task per half of the table takes
-    /// the keys that fall in its half (every key is hashed twice, and the
-    /// table is made once).
-    fn of_in_halves<I: Iterator<Item = u64>>(keys: impl Fn() -> I + Sync, count: usize) -> SeenTwice {
-        let mut seen = SeenTwice::of(std::iter::empty(), count);
-        let shift = seen.shift;
-        let half = seen.words.len() / 2;
-        let (low, high) = seen.words.split_at_mut(half);
-        let fill = |words: &mut [[u64; 2]], from: usize| {
-            for key in keys() {
-                let (w, bit) = SeenTwice::slot_of(key, shift);
-                if let Some([once, twice]) = w.checked_sub(from).and_then(|w| words.get_mut(w)) {
-                    *twice |= *once & bit;
-                    *once |= bit;
-                }
-            }
-        };
-        rayon::join(|| fill(low, 0), || fill(high, half));
-        seen
+    fn insert(&mut self, key: u64) {
+        let (w, bit) = self.slot(key);
+        let [once, twice] = &mut self.words[w];
+        *twice |= *once & bit;
+        *once |= bit;
     }
 
     fn slot(&self, key: u64) -> (usize, u64) {
-        SeenTwice::slot_of(key, self.shift)
-    }
-
-    fn slot_of(key: u64, shift: u32) -> (usize, u64) {
         // the top bits of a multiplicative hash
-        let slot = key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> shift;
+        let slot = key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift;
         ((slot / 64) as usize, 1 << (slot % 64))
     }
 
@@ -1085,6 +1076,21 @@ mod tests {
     }
 
     #[test]
+    fn a_reused_id_is_found_under_the_direction_its_pair_settles() {
+        // requests either side may send, without arrows: their answers
+        // (from the station) tell they came from the back end; the last is
+        // never answered and keeps no direction
+        let s = crate::testutil::log(&[
+            r#"10:00:00 [2,"d","DataTransfer",{"vendorId":"v"}]"#,
+            r#"10:00:01 <- [3,"d",{"status":"Accepted"}]"#,
+            r#"10:00:05 [2,"d","DataTransfer",{"vendorId":"w"}]"#,
+            r#"10:00:06 <- [3,"d",{"status":"Accepted"}]"#,
+            r#"10:00:09 [2,"d","DataTransfer",{"vendorId":"x"}]"#,
+        ]);
+        assert_eq!(s.uid_reuses, vec![(MsgIdx(0), MsgIdx(2))]);
+    }
+
+    #[test]
     fn requests_left_open_have_no_pair() {
         // two open requests of one key (the second a resend), one of
         // another, and an answered one between them
@@ -1097,21 +1103,6 @@ mod tests {
         ]);
         let pairs: Vec<Option<u32>> = s.all().map(|i| s.msg(i).pair.opt().map(|p| p.0)).collect();
         assert_eq!(pairs, vec![None, None, Some(3), Some(2), None]);
-    }
-
-    #[test]
-    fn a_table_filled_in_halves_is_the_table_filled_at_once() {
-        use super::SeenTwice;
-        // keys used once, twice, three times, far apart and side by side
-        let keys: Vec<u64> =
-            (0..5000).chain([7, 9_000_001]).chain(10_000..15_000).chain([9_000_001, 20_000, 20_000, 7]).collect();
-        let whole = SeenTwice::of(keys.iter().copied(), keys.len());
-        let halves = SeenTwice::of_in_halves(|| keys.iter().copied(), keys.len());
-        assert_eq!(halves.words, whole.words);
-        assert!(halves.words.iter().any(|w| w[1] != 0) && halves.words.len() > 1);
-        for key in [7, 9_000_001, 20_000] {
-            assert!(halves.maybe_twice(key), "{key}");
-        }
     }
 
     #[test]
