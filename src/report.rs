@@ -1,7 +1,7 @@
 //! Writers for `report` (text, JSON, markdown) and `list` (text, JSONL, CSV).
 //! They only format what the library computed.
 
-use crate::analysis::transactions::{summaries, summarize, TxSummary};
+use crate::analysis::transactions::{summaries, TxSummary};
 use crate::analysis::{Finding, Line, Severity};
 use crate::ingest::frame::{Frame, MsgKind};
 use crate::ingest::timestamp::{format_rfc3339_ms, Millis};
@@ -115,8 +115,7 @@ pub fn write_json(w: &mut dyn Write, store: &LogStore, view: &View, findings: &[
             "advice": f.advice,
         })
     };
-    let all = view.len() == store.messages.len();
-    let sessions = summaries(store).filter(|t| all || view.contains(t.start));
+    let sessions = in_view(store, view, summaries(store));
     let session_json = |t: &TxSummary| {
         json!({
             "station": t.station,
@@ -185,11 +184,13 @@ impl<I: Iterator<Item = Value>> serde::Serialize for AsJsonSeq<I> {
 }
 
 /// The sessions whose StartTransaction is in view.
-fn in_view(store: &LogStore, view: &View, all: Vec<TxSummary>) -> Vec<TxSummary> {
-    if view.len() == store.messages.len() {
-        return all;
-    }
-    all.into_iter().filter(|t| view.contains(t.start)).collect()
+fn in_view<'a>(
+    store: &LogStore,
+    view: &'a View,
+    all: impl Iterator<Item = TxSummary> + 'a,
+) -> impl Iterator<Item = TxSummary> + 'a {
+    let every = view.len() == store.messages.len();
+    all.filter(move |t| every || view.contains(t.start))
 }
 
 fn tx_lines(store: &LogStore, t: &TxSummary) -> Vec<Line> {
@@ -269,7 +270,7 @@ pub fn write_text(
         writeln!(w, "note: {}", inert(warning))?;
     }
     writeln!(w)?;
-    let sessions = in_view(store, view, summarize(store));
+    let sessions: Vec<TxSummary> = in_view(store, view, summaries(store)).collect();
     if !sessions.is_empty() {
         writeln!(w, "Transactions")?;
         for t in &sessions {
@@ -330,7 +331,7 @@ pub fn write_markdown(
     }
     writeln!(w, "- **Messages:** {} ({} unparsed rows), **transactions:** {}", s.messages, s.unparsed, s.transactions)?;
     writeln!(w)?;
-    let sessions = in_view(store, view, summarize(store));
+    let sessions: Vec<TxSummary> = in_view(store, view, summaries(store)).collect();
     if !sessions.is_empty() {
         writeln!(w, "| station | transaction | connector | idTag | start | duration | energy | outcome |")?;
         writeln!(w, "|---|---|---|---|---|---|---|---|")?;

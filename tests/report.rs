@@ -138,3 +138,19 @@ fn an_empty_window_says_no_messages() {
     assert_eq!(v["findings"][0]["rule"], "no-messages");
     assert_eq!(v["findings"][0]["station"], "CP-ZH-0043");
 }
+
+#[test]
+fn a_filtered_json_report_lists_only_the_sessions_in_view() {
+    let sessions = |extra: &[&str]| -> Vec<String> {
+        let mut args = vec!["report", "--format", "json"];
+        args.extend_from_slice(extra);
+        args.push(SAMPLE);
+        let v: Value = serde_json::from_str(&run(&args).1).unwrap();
+        v["transactions"].as_array().unwrap().iter().map(|t| t["station"].as_str().unwrap().to_string()).collect()
+    };
+    // the sample's sessions are all on one of its two stations
+    let all = sessions(&[]);
+    assert!(!all.is_empty() && all.iter().all(|s| s == "CP-ZH-0042"), "{all:?}");
+    assert_eq!(sessions(&["--station", "CP-ZH-0042"]), all);
+    assert_eq!(sessions(&["--station", "CP-ZH-0043"]), Vec::<String>::new());
+}

@@ -429,7 +429,7 @@ impl StoreBuilder {
         const END: u32 = u32::MAX;
         let station_wrote = self.station_wrote();
         let (msgs, origins, strings, uids) = (&mut self.messages, &mut self.origins, &self.strings, &self.uids);
-        let mut seen = SeenTwice::of(std::iter::empty(), self.calls);
+        let mut seen = SeenTwice::new(self.calls);
         let mut link = |msgs: &mut [Message], call: u32, answer: u32| {
             link(msgs, call, answer);
             seen.insert(request_key(msgs, uids, call as usize));
@@ -570,11 +570,16 @@ struct SeenTwice {
 }
 
 impl SeenTwice {
-    fn of(keys: impl Iterator<Item = u64>, count: usize) -> SeenTwice {
+    /// An empty table for `count` keys.
+    fn new(count: usize) -> SeenTwice {
         // 4 to 8 slots per key (half a megabyte per million): a key used
         // once rarely shares its slot
         let slots = (count * 4).next_power_of_two().max(64);
-        let mut seen = SeenTwice { words: vec![[0; 2]; slots / 64], shift: 64 - slots.trailing_zeros() };
+        SeenTwice { words: vec![[0; 2]; slots / 64], shift: 64 - slots.trailing_zeros() }
+    }
+
+    fn of(keys: impl Iterator<Item = u64>, count: usize) -> SeenTwice {
+        let mut seen = SeenTwice::new(count);
         for key in keys {
             seen.insert(key);
         }
