@@ -304,9 +304,7 @@ impl StoreBuilder {
             self.apply_order(&order);
         }
         let seen = self.pair();
-        let uid_reuses = uid_reuses(&self.messages, &self.uids, seen);
-        // let go of the uniqueIds (8 bytes a message) as soon as they have served
-        self.uids = Vec::new();
+        let uids = std::mem::take(&mut self.uids);
         // an answer validated on arrival whose final request has another action (or none) loses that verdict
         let stale: std::collections::HashSet<u32> = self
             .early_validated
@@ -348,12 +346,19 @@ impl StoreBuilder {
             violations,
             deviations,
             transactions: Vec::new(),
-            uid_reuses,
+            uid_reuses: Vec::new(),
             index: Indexes::default(),
             warnings: self.warnings,
         };
+        // reused ids and transactions side by side: both only read the store
+        let (reuses, (transactions, by_tx_id)) =
+            rayon::join(|| uid_reuses(&store.messages, &uids, seen), || transactions(&store));
+        // let go of the uniqueIds (8 bytes a message) as soon as they have served
+        drop(uids);
+        store.uid_reuses = reuses;
+        store.transactions = transactions;
         build_indexes(&mut store);
-        build_transactions(&mut store);
+        store.index.by_tx_id = by_tx_id;
         store
     }
 
@@ -820,64 +825,75 @@ fn build_indexes(store: &mut LogStore) {
     };
 }
 
-fn build_transactions(store: &mut LogStore) {
-    let starts = store.with_action("StartTransaction");
-    let authorizes: Vec<MsgIdx> =
-        store.with_action("Authorize").iter().copied().filter(|&i| store.msg(i).kind == MsgKind::Call).collect();
+/// Sessions by (station, transactionId), as [`Indexes::by_tx_id`].
+type SessionsById = super::HashMap<(Sym, i64), Vec<TxIdx>>;
+
+/// The charging sessions, in one pass in message order: a StartTransaction
+/// request answered with a transactionId opens one (with the Authorize of
+/// its idTag just before it); the MeterValues and StopTransaction requests
+/// of that station and id after it join the latest one opened, their
+/// readings with them (see `Register`). Also the sessions by (station, id).
+fn transactions(store: &LogStore) -> (Vec<Transaction>, SessionsById) {
+    let find = |action: &str| store.strings.find(action).unwrap_or(Sym::NONE);
+    let (start_transaction, authorize) = (find("StartTransaction"), find("Authorize"));
+    let (meter_values, stop_transaction) = (find("MeterValues"), find("StopTransaction"));
+    let mut authorizes: Vec<MsgIdx> = Vec::new();
     let mut txs: Vec<Transaction> = Vec::new();
     let mut by_tx: FnvMap<(Sym, i64), Vec<TxIdx>> = FnvMap::default();
-    for &s in starts {
-        let m = *store.msg(s);
-        if m.kind != MsgKind::Call {
-            continue;
-        }
-        let Some(answer) = m.pair.opt() else { continue };
-        let id = store.facts(answer).transaction;
-        if id == NO_INT {
-            continue;
-        }
-        let f = store.facts(s);
-        let t = TxIdx(txs.len() as u32);
-        let mut register = Register::NONE;
-        if f.value != NO_INT {
-            let _ = register.add(m.at, f.value as f64);
-        }
-        txs.push(Transaction {
-            station: m.station,
-            id,
-            connector: f.connector,
-            id_tag: f.id_tag,
-            start: s,
-            stop: None,
-            authorize: authorize_before(store, &authorizes, s),
-            messages: Vec::new(),
-            register,
-        });
-        by_tx.entry((m.station, id)).or_default().push(t);
-    }
-    // MeterValues and StopTransaction requests, found in one pass in message
-    // order: cheaper than walking their action lists (which also hold the
-    // answers), and each transaction's messages come out in order, their
-    // readings with them (see `Register`)
-    let meter_values = store.strings.find("MeterValues");
-    let stop_transaction = store.strings.find("StopTransaction");
-    // requests of one station and transaction come in runs: look the key up once per run
-    let mut last_key: Option<(Sym, i64)> = None;
-    let mut cands: Option<&Vec<TxIdx>> = None;
+    // requests of one station and transaction come in runs: look the key up
+    // once per run (the latest session of a key is the last opened so far)
+    let mut last: Option<((Sym, i64), Option<TxIdx>)> = None;
     for (i, m) in store.messages.iter().enumerate() {
-        let is_stop = Some(m.action) == stop_transaction;
-        if m.kind != MsgKind::Call || !(is_stop || Some(m.action) == meter_values) {
+        if m.kind != MsgKind::Call || m.action.is_none() {
             continue;
         }
         let i = MsgIdx(i as u32);
+        if m.action == authorize {
+            authorizes.push(i);
+            continue;
+        }
+        if m.action == start_transaction {
+            let Some(answer) = m.pair.opt() else { continue };
+            let id = store.facts(answer).transaction;
+            if id == NO_INT {
+                continue;
+            }
+            let f = store.facts(i);
+            let t = TxIdx(txs.len() as u32);
+            let mut register = Register::NONE;
+            if f.value != NO_INT {
+                let _ = register.add(m.at, f.value as f64);
+            }
+            txs.push(Transaction {
+                station: m.station,
+                id,
+                connector: f.connector,
+                id_tag: f.id_tag,
+                start: i,
+                stop: None,
+                authorize: authorize_before(store, &authorizes, i),
+                messages: Vec::new(),
+                register,
+            });
+            by_tx.entry((m.station, id)).or_default().push(t);
+            last = None;
+            continue;
+        }
+        let is_stop = m.action == stop_transaction;
+        if !(is_stop || m.action == meter_values) {
+            continue;
+        }
         let f = store.facts(i);
         let key = (m.station, f.transaction);
-        if last_key != Some(key) {
-            cands = by_tx.get(&key);
-            last_key = Some(key);
-        }
-        let Some(cands) = cands else { continue };
-        let Some(&t) = cands.iter().rev().find(|t| txs[t.0 as usize].start < i) else { continue };
+        let t = match last {
+            Some((k, t)) if k == key => t,
+            _ => {
+                let t = by_tx.get(&key).and_then(|c| c.last().copied());
+                last = Some((key, t));
+                t
+            }
+        };
+        let Some(t) = t else { continue };
         let tx = &mut txs[t.0 as usize];
         tx.messages.push(i);
         for r in store.readings(i).iter().filter(|r| r.measure == Measure::EnergyImport) {
@@ -894,12 +910,11 @@ fn build_transactions(store: &mut LogStore) {
     for tx in &mut txs {
         tx.messages.shrink_to_fit();
     }
-    store.transactions = txs;
-    store.index.by_tx_id = by_tx.into_iter().collect();
+    (txs, by_tx.into_iter().collect())
 }
 
-/// The Authorize (with the same idTag, on the same station, within the
-/// look-back) that led to StartTransaction `start`.
+/// The latest Authorize of `start`'s idTag (any case) at its station shortly
+/// before it, among `authorizes` (requests in message order).
 fn authorize_before(store: &LogStore, authorizes: &[MsgIdx], start: MsgIdx) -> Option<MsgIdx> {
     let m = store.msg(start);
     let tag = store.str(store.facts(start).id_tag);
@@ -970,6 +985,79 @@ mod tests {
         plain.sort();
         assert!(plain.len() > 5_000, "{} reuses", plain.len());
         assert_eq!(found, plain);
+    }
+
+    type Session = (MsgIdx, Option<MsgIdx>, Option<MsgIdx>, Vec<MsgIdx>);
+
+    /// The sessions worked out the plain way, in two passes: every answered
+    /// StartTransaction request opens one; then each MeterValues and
+    /// StopTransaction request joins the latest session of its station and
+    /// id opened before it. (start, stop, authorize, messages) of each.
+    fn plain_sessions(s: &LogStore) -> Vec<Session> {
+        let calls = |action: &str| -> Vec<MsgIdx> {
+            s.all().filter(|&i| s.msg(i).kind == MsgKind::Call && s.str(s.msg(i).action) == action).collect()
+        };
+        let authorizes = calls("Authorize");
+        let mut sessions = Vec::new();
+        for start in calls("StartTransaction") {
+            let Some(answer) = s.msg(start).pair.opt() else { continue };
+            let id = s.facts(answer).transaction;
+            if id != NO_INT {
+                let authorize = super::authorize_before(s, &authorizes, start);
+                sessions.push(((s.msg(start).station, id), start, None, authorize, Vec::new()));
+            }
+        }
+        for i in s.all() {
+            let action = s.str(s.msg(i).action);
+            if s.msg(i).kind != MsgKind::Call || !(action == "MeterValues" || action == "StopTransaction") {
+                continue;
+            }
+            let key = (s.msg(i).station, s.facts(i).transaction);
+            if let Some(t) = sessions.iter_mut().rev().find(|t| t.0 == key && t.1 < i) {
+                t.4.push(i);
+                if action == "StopTransaction" && t.2.is_none() {
+                    t.2 = Some(i);
+                }
+            }
+        }
+        sessions.into_iter().map(|(_, start, stop, authorize, messages)| (start, stop, authorize, messages)).collect()
+    }
+
+    #[test]
+    fn sessions_are_those_of_a_plain_two_pass_search() {
+        // transaction 7 of CP1 twice (after a reset), a MeterValues before
+        // any session of its id, an unanswered start, another station's 7
+        let mut s = crate::testutil::log(&[
+            "10:00:00 <- [2,\"a1\",\"Authorize\",{\"idTag\":\"TAG1\"}]",
+            "10:00:01 -> [3,\"a1\",{\"idTagInfo\":{\"status\":\"Accepted\"}}]",
+            "10:00:02 <- [2,\"m0\",\"MeterValues\",{\"connectorId\":1,\"transactionId\":7,\"meterValue\":[]}]",
+            "10:00:03 <- [2,\"s1\",\"StartTransaction\",{\"connectorId\":1,\"idTag\":\"tag1\",\"meterStart\":0,\"timestamp\":\"2025-01-01T10:00:03Z\"}]",
+            "10:00:04 -> [3,\"s1\",{\"transactionId\":7,\"idTagInfo\":{\"status\":\"Accepted\"}}]",
+            "CP2 10:00:05 <- [2,\"s9\",\"StartTransaction\",{\"connectorId\":1,\"idTag\":\"X\",\"meterStart\":0,\"timestamp\":\"2025-01-01T10:00:05Z\"}]",
+            "CP2 10:00:05.500 -> [3,\"s9\",{\"transactionId\":7,\"idTagInfo\":{\"status\":\"Accepted\"}}]",
+            "10:00:06 <- [2,\"m1\",\"MeterValues\",{\"connectorId\":1,\"transactionId\":7,\"meterValue\":[]}]",
+            "CP2 10:00:07 <- [2,\"m9\",\"MeterValues\",{\"connectorId\":1,\"transactionId\":7,\"meterValue\":[]}]",
+            "10:00:08 <- [2,\"x1\",\"StopTransaction\",{\"transactionId\":7,\"meterStop\":500,\"timestamp\":\"2025-01-01T10:00:08Z\"}]",
+            "10:00:09 <- [2,\"s2\",\"StartTransaction\",{\"connectorId\":1,\"idTag\":\"TAG1\",\"meterStart\":500,\"timestamp\":\"2025-01-01T10:00:09Z\"}]",
+            "10:00:10 <- [2,\"s3\",\"StartTransaction\",{\"connectorId\":2,\"idTag\":\"TAG2\",\"meterStart\":0,\"timestamp\":\"2025-01-01T10:00:10Z\"}]",
+            "10:00:10.500 -> [3,\"s3\",{\"transactionId\":7,\"idTagInfo\":{\"status\":\"Accepted\"}}]",
+            "10:00:11 <- [2,\"m2\",\"MeterValues\",{\"connectorId\":2,\"transactionId\":7,\"meterValue\":[]}]",
+            "10:00:12 <- [2,\"x2\",\"StopTransaction\",{\"transactionId\":7,\"meterStop\":900,\"timestamp\":\"2025-01-01T10:00:12Z\"}]",
+        ]);
+        let found = |s: &LogStore| -> Vec<_> {
+            s.transactions.iter().map(|t| (t.start, t.stop, t.authorize, t.messages.clone())).collect()
+        };
+        let plain = plain_sessions(&s);
+        assert_eq!(plain.len(), 3, "{plain:?}");
+        assert_eq!(plain[0].3.len(), 2, "the first 7 of CP1 has its MeterValues and its stop: {plain:?}");
+        assert!(plain[0].2.is_some(), "the first session was authorized");
+        assert_eq!(found(&s), plain);
+        // and on a generated log with faults
+        let opts = crate::synth::SynthOptions { stations: 3, days: 2.0, fault_rate: 0.3, ..Default::default() };
+        s = crate::testutil::load_text(&crate::synth::generate_string(&opts).0);
+        let plain = plain_sessions(&s);
+        assert!(plain.len() > 20, "{} sessions", plain.len());
+        assert_eq!(found(&s), plain);
     }
 
     #[test]
