@@ -544,7 +544,7 @@ fn uid_reuses(messages: &[Message], uids: &[Uid], seen: SeenTwice) -> Vec<(MsgId
     // most of them only share a slot with another key: a second, roomier
     // table over them alone, with other bits of the hash, leaves few
     let other = |i: u32| request_key(messages, uids, i as usize).rotate_left(32);
-    let again = SeenTwice::of(reused.iter().map(|&i| other(i)), reused.len() * 4);
+    let again = SeenTwice::of(reused.iter().map(|&i| other(i)), reused.len() * 8);
     reused.retain(|&i| again.maybe_twice(other(i)));
     // sorted with their keys beside them: a comparison then reads no message
     let mut keyed: Vec<((Sym, u8, Uid), u32)> = reused.into_iter().map(|i| (key(i as usize), i)).collect();
@@ -577,9 +577,12 @@ struct SeenTwice {
 impl SeenTwice {
     /// An empty table for `count` keys.
     fn new(count: usize) -> SeenTwice {
-        // 4 to 8 slots per key (half a megabyte per million): a key used
-        // once rarely shares its slot
-        let slots = (count * 4).next_power_of_two().max(64);
+        // 2 to 4 slots per key, a quarter of a megabyte per million keys
+        // (the requests of a few million messages fit in a core's cache,
+        // which pairing's inserts at random places need): a key used once
+        // shares its slot now and then; the roomier second table of
+        // `uid_reuses` drops most of those
+        let slots = (count * 2).next_power_of_two().max(64);
         SeenTwice { words: vec![[0; 2]; slots / 64], shift: 64 - slots.trailing_zeros() }
     }
 
