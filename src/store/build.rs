@@ -304,7 +304,9 @@ impl StoreBuilder {
             self.apply_order(&order);
         }
         let seen = self.pair();
-        let uids = std::mem::take(&mut self.uids);
+        let uid_reuses = uid_reuses(&self.messages, &self.uids, seen);
+        // let go of the uniqueIds (8 bytes a message) as soon as they have served
+        self.uids = Vec::new();
         // an answer validated on arrival whose final request has another action (or none) loses that verdict
         let stale: std::collections::HashSet<u32> = self
             .early_validated
@@ -346,19 +348,14 @@ impl StoreBuilder {
             violations,
             deviations,
             transactions: Vec::new(),
-            uid_reuses: Vec::new(),
+            uid_reuses,
             index: Indexes::default(),
             warnings: self.warnings,
         };
-        // reused ids and transactions side by side: both only read the store
-        let (reuses, (transactions, by_tx_id)) =
-            rayon::join(|| uid_reuses(&store.messages, &uids, seen), || transactions(&store));
-        // let go of the uniqueIds (8 bytes a message) as soon as they have served
-        drop(uids);
-        store.uid_reuses = reuses;
-        store.transactions = transactions;
         build_indexes(&mut store);
-        store.index.by_tx_id = by_tx_id;
+        // (after the indexes: their lists are built while the store holds
+        // no sessions yet, which keeps the peak lower)
+        (store.transactions, store.index.by_tx_id) = transactions(&store);
         store
     }
 
