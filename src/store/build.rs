@@ -3,8 +3,8 @@
 
 use super::intern::{FnvMap, Interner, Sym};
 use super::{
-    Direction, FactTexts, Indexes, LogStore, Measure, Message, MeterReading, MsgIdx, PackedSpan, Register, StoredFacts,
-    Transaction, TxIdx, Uid, Unparsed,
+    Direction, FactTexts, Indexes, LogStore, Measure, Message, MeterReading, MsgIdx, PackedSpan, Register,
+    SessionsById, StoredFacts, Transaction, TxIdx, Uid, Unparsed,
 };
 use super::{NO_INT, NO_TIME, TIME_ONLY};
 use crate::analysis::schema::{check_response, check_response_shaped, Violation};
@@ -824,9 +824,6 @@ fn build_indexes(store: &mut LogStore) {
         by_tx_id: Default::default(),
     };
 }
-
-/// Sessions by (station, transactionId), as [`Indexes::by_tx_id`].
-type SessionsById = super::HashMap<(Sym, i64), Vec<TxIdx>>;
 
 /// The charging sessions, in one pass in message order: a StartTransaction
 /// request answered with a transactionId opens one (with the Authorize of

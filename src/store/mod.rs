@@ -358,8 +358,11 @@ pub struct Indexes {
     /// StatusNotification / MeterValues / StartTransaction by (station, connectorId).
     pub by_connector: HashMap<(Sym, i64), Vec<MsgIdx>>,
     /// By (station, transactionId) → transactions with that id (ids may repeat after resets).
-    pub by_tx_id: HashMap<(Sym, i64), Vec<TxIdx>>,
+    pub by_tx_id: SessionsById,
 }
+
+/// Transactions by (station, transactionId), as [`Indexes::by_tx_id`].
+pub type SessionsById = HashMap<(Sym, i64), Vec<TxIdx>>;
 
 /// Everything loaded from the inputs.
 pub struct LogStore {
