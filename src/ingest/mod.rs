@@ -1239,6 +1239,8 @@ fn unquote(record: &[u8], i: usize, out: &mut Vec<u8>) -> usize {
 /// of a fixed size, not a call to copy a slice of any length.
 #[inline(always)]
 fn copy_short(b: &[u8], r: std::ops::Range<usize>, out: &mut Vec<u8>) {
+    // (an empty range backwards would cut bytes copied before)
+    debug_assert!(r.start <= r.end, "copy_short({r:?})");
     let mut s = r.start;
     while s + 16 <= r.end {
         out.extend_from_slice(&b[s..s + 16]);
