@@ -5,7 +5,8 @@
 # same messages as a text log and as a CSV export; then
 #   - `ocpplens report --format json FILE` and
 #   - `lnav -n -c ';SELECT count(*) FROM all_logs' FILE` (when lnav is installed)
-# are timed (wall seconds, peak RSS in MB, best of $RUNS runs) and the ratios
+# are timed (wall seconds, peak RSS in MB, best of $RUNS runs, the file read
+# once before each so that it is in the page cache) and the ratios
 # printed (ocpplens / lnav; the targets are time ≤ 0.5 and memory ≤ 1.0).
 # With tmux installed it also measures the explorer's first frame (the time
 # from start until the screen shows something: the loading bar or the list)

@@ -1,6 +1,8 @@
 //! Looking at eight bytes at a time ("SIMD within a register"): the load
 //! path's searches in short texts, where a general search's set-up costs
-//! more than the search.
+//! more than the search; and every match in a block of 64 bytes at once, as
+//! bits (for texts with a match every few bytes, such as the quotes of JSON
+//! in a CSV cell).
 
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGH: u64 = 0x8080_8080_8080_8080;
