@@ -787,7 +787,8 @@ fn build_indexes(store: &mut LogStore) {
     let mut strings = std::mem::take(&mut store.strings);
     let mut lower_tags = LowerTags { lower: vec![Sym::NONE; symbols] };
     let store_ref = &*store;
-    let has_facts = |m: &Message| m.facts != 0 && m.facts & TIME_ONLY == 0;
+    // the facts of a message that has more than a time (those are all the index lists read)
+    let stored = |m: &Message| (m.facts != 0 && m.facts & TIME_ONLY == 0).then(|| &store_ref.facts[m.facts as usize]);
     let ((by_action, by_station), (by_id_tag, by_connector)) = rayon::join(
         || {
             rayon::join(
@@ -798,17 +799,16 @@ fn build_indexes(store: &mut LogStore) {
         || {
             rayon::join(
                 || {
-                    keyed_lists(store_ref, |i, m| {
-                        let tag = if has_facts(m) { store_ref.facts(i).id_tag } else { Sym::NONE };
+                    keyed_lists(store_ref, |_, m| {
+                        // (most facts hold no text at all: slot 0, nothing more to read)
+                        let texts = stored(m).map_or(0, |f| f.texts);
+                        let [tag, ..] = if texts == 0 { [Sym::NONE; 8] } else { store_ref.fact_texts[texts as usize] };
                         (!tag.is_none()).then(|| lower_tags.get(&mut strings, tag))
                     })
                 },
                 || {
-                    keyed_lists(store_ref, |i, m| {
-                        if m.kind != MsgKind::Call || !has_facts(m) {
-                            return None;
-                        }
-                        let connector = store_ref.facts(i).connector;
+                    keyed_lists(store_ref, |_, m| {
+                        let connector = stored(m).filter(|_| m.kind == MsgKind::Call)?.connector;
                         (connector != NO_INT).then_some((m.station, connector))
                     })
                 },
