@@ -723,10 +723,10 @@ fn lower_sym(strings: &mut Interner, s: Sym) -> Sym {
 /// second fills them. Lists that grow by doubling would carry up to twice
 /// that, plus the copies made while they grow, and between them the index
 /// lists hold millions of messages.
-fn exact_lists(store: &LogStore, mut list_of: impl FnMut(MsgIdx, &Message) -> Option<usize>) -> Vec<Vec<MsgIdx>> {
+fn exact_lists(store: &LogStore, mut list_of: impl FnMut(&Message) -> Option<usize>) -> Vec<Vec<MsgIdx>> {
     let mut lengths: Vec<usize> = Vec::new();
-    for (i, m) in store.messages.iter().enumerate() {
-        if let Some(at) = list_of(MsgIdx(i as u32), m) {
+    for m in &store.messages {
+        if let Some(at) = list_of(m) {
             if lengths.len() <= at {
                 lengths.resize(at + 1, 0);
             }
@@ -735,7 +735,7 @@ fn exact_lists(store: &LogStore, mut list_of: impl FnMut(MsgIdx, &Message) -> Op
     }
     let mut lists: Vec<Vec<MsgIdx>> = lengths.iter().map(|&n| Vec::with_capacity(n)).collect();
     for (i, m) in store.messages.iter().enumerate() {
-        if let Some(at) = list_of(MsgIdx(i as u32), m) {
+        if let Some(at) = list_of(m) {
             lists[at].push(MsgIdx(i as u32));
         }
     }
@@ -746,7 +746,7 @@ fn exact_lists(store: &LogStore, mut list_of: impl FnMut(MsgIdx, &Message) -> Op
 /// lists sit at their symbol's number (no hashing per message), the last
 /// one for `Sym::NONE`.
 fn symbol_lists(store: &LogStore, symbols: usize, symbol: impl Fn(&Message) -> Option<Sym>) -> Vec<(Sym, Vec<MsgIdx>)> {
-    let lists = exact_lists(store, |_, m| symbol(m).map(|s| (s.0 as usize).min(symbols)));
+    let lists = exact_lists(store, |m| symbol(m).map(|s| (s.0 as usize).min(symbols)));
     let sym = |at: usize| if at == symbols { Sym::NONE } else { Sym(at as u32) };
     lists.into_iter().enumerate().filter(|(_, l)| !l.is_empty()).map(|(at, l)| (sym(at), l)).collect()
 }
@@ -754,13 +754,13 @@ fn symbol_lists(store: &LogStore, symbols: usize, symbol: impl Fn(&Message) -> O
 /// Lists by a key found in a message's facts, numbered as first met.
 fn keyed_lists<K: Copy + Eq + std::hash::Hash>(
     store: &LogStore,
-    mut key_of: impl FnMut(MsgIdx, &Message) -> Option<K>,
+    mut key_of: impl FnMut(&Message) -> Option<K>,
 ) -> Vec<(K, Vec<MsgIdx>)> {
     let mut numbers: FnvMap<K, usize> = FnvMap::default();
     // consecutive messages often have the same key: the last one looked up
     let mut last: Option<(K, usize)> = None;
-    let lists = exact_lists(store, |i, m| {
-        let key = key_of(i, m)?;
+    let lists = exact_lists(store, |m| {
+        let key = key_of(m)?;
         let number = match last {
             Some((k, number)) if k == key => number,
             _ => {
@@ -799,7 +799,7 @@ fn build_indexes(store: &mut LogStore) {
         || {
             rayon::join(
                 || {
-                    keyed_lists(store_ref, |_, m| {
+                    keyed_lists(store_ref, |m| {
                         // (most facts hold no text at all: slot 0, nothing more to read)
                         let texts = stored(m).map_or(0, |f| f.texts);
                         let [tag, ..] = if texts == 0 { [Sym::NONE; 8] } else { store_ref.fact_texts[texts as usize] };
@@ -807,7 +807,7 @@ fn build_indexes(store: &mut LogStore) {
                     })
                 },
                 || {
-                    keyed_lists(store_ref, |_, m| {
+                    keyed_lists(store_ref, |m| {
                         let connector = stored(m).filter(|_| m.kind == MsgKind::Call)?.connector;
                         (connector != NO_INT).then_some((m.station, connector))
                     })
