@@ -787,8 +787,6 @@ fn build_indexes(store: &mut LogStore) {
     let mut strings = std::mem::take(&mut store.strings);
     let mut lower_tags = LowerTags { lower: vec![Sym::NONE; symbols] };
     let store_ref = &*store;
-    // the facts of a message that has more than a time (those are all the index lists read)
-    let stored = |m: &Message| (m.facts != 0 && m.facts & TIME_ONLY == 0).then(|| &store_ref.facts[m.facts as usize]);
     let ((by_action, by_station), (by_id_tag, by_connector)) = rayon::join(
         || {
             rayon::join(
@@ -800,15 +798,14 @@ fn build_indexes(store: &mut LogStore) {
             rayon::join(
                 || {
                     keyed_lists(store_ref, |m| {
-                        // (most facts hold no text at all: slot 0, nothing more to read)
-                        let texts = stored(m).map_or(0, |f| f.texts);
-                        let [tag, ..] = if texts == 0 { [Sym::NONE; 8] } else { store_ref.fact_texts[texts as usize] };
+                        // (only the key is read, not the whole of `LogStore::facts`)
+                        let [tag, ..] = store_ref.fact_texts[store_ref.stored_facts(m)?.texts as usize];
                         (!tag.is_none()).then(|| lower_tags.get(&mut strings, tag))
                     })
                 },
                 || {
                     keyed_lists(store_ref, |m| {
-                        let connector = stored(m).filter(|_| m.kind == MsgKind::Call)?.connector;
+                        let connector = store_ref.stored_facts(m).filter(|_| m.kind == MsgKind::Call)?.connector;
                         (connector != NO_INT).then_some((m.station, connector))
                     })
                 },

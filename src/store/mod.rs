@@ -399,12 +399,19 @@ impl LogStore {
         &self.messages[i.ix()]
     }
 
+    /// A message's facts as stored; `None` when its payload gave none, or
+    /// only a time (most messages: the index passes look no further).
+    pub fn stored_facts(&self, m: &Message) -> Option<&StoredFacts> {
+        (m.facts != 0 && m.facts & TIME_ONLY == 0).then(|| &self.facts[m.facts as usize])
+    }
+
     pub fn facts(&self, i: MsgIdx) -> Facts {
-        let slot = self.messages[i.ix()].facts;
-        if slot & TIME_ONLY != 0 {
-            return Facts { time: self.fact_times[(slot & !TIME_ONLY) as usize], ..Facts::NONE };
-        }
-        let f = &self.facts[slot as usize];
+        let m = &self.messages[i.ix()];
+        let Some(f) = self.stored_facts(m) else {
+            let time =
+                if m.facts & TIME_ONLY != 0 { self.fact_times[(m.facts & !TIME_ONLY) as usize] } else { NO_TIME };
+            return Facts { time, ..Facts::NONE };
+        };
         let [id_tag, status, error_code, info, vendor_id, vendor_error, reason, key] =
             self.fact_texts[f.texts as usize];
         Facts {
@@ -428,13 +435,10 @@ impl LogStore {
     }
 
     pub fn readings(&self, i: MsgIdx) -> &[MeterReading] {
-        let slot = self.messages[i.ix()].facts;
-        if slot & TIME_ONLY != 0 {
-            return &[];
-        }
-        let slot = slot as usize;
-        let start = self.facts[slot].readings as usize;
-        let end = self.facts.get(slot + 1).map_or(self.readings.len(), |next| next.readings as usize);
+        let m = &self.messages[i.ix()];
+        let Some(f) = self.stored_facts(m) else { return &[] };
+        let start = f.readings as usize;
+        let end = self.facts.get(m.facts as usize + 1).map_or(self.readings.len(), |next| next.readings as usize);
         &self.readings[start..end]
     }
 
