@@ -392,8 +392,8 @@ pub fn list_line(store: &LogStore, i: MsgIdx, zone: DisplayZone) -> String {
     let body = match &frame {
         Some(f) if f.kind == MsgKind::Error => format!(
             "{} {:?} {}",
-            f.error_code.as_deref().unwrap_or(""),
-            f.error_description.as_deref().unwrap_or(""),
+            f.error_code().unwrap_or(""),
+            f.error_description().unwrap_or(""),
             f.payload.to_value()
         ),
         Some(f) => f.payload.to_value().to_string(),
@@ -427,8 +427,8 @@ fn list_record(store: &LogStore, i: MsgIdx) -> Value {
         "pairLine": m.pair.opt().map(|p| store.msg(p).line),
     });
     if let Some(f) = frame.filter(|f| f.kind == MsgKind::Error) {
-        v["errorCode"] = json!(f.error_code);
-        v["errorDescription"] = json!(f.error_description);
+        v["errorCode"] = json!(f.error_code());
+        v["errorDescription"] = json!(f.error_description());
     }
     v
 }

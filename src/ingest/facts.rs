@@ -138,11 +138,9 @@ pub fn extract(frame: &Frame) -> RawFacts {
 /// for the shape is used again (each thread keeps the plans of its last shapes).
 pub fn extract_into(frame: &Frame, f: &mut RawFacts) {
     if frame.kind == MsgKind::Error {
-        if let Some(code) = &frame.error_code {
-            f.texts.set(Slot::ErrorCode, code);
-        }
-        if let Some(text) = &frame.error_description {
-            f.texts.set(Slot::Info, text);
+        if let Some(error) = &frame.error {
+            f.texts.set(Slot::ErrorCode, &error.code);
+            f.texts.set(Slot::Info, &error.description);
         }
         return;
     }

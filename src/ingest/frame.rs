@@ -38,15 +38,22 @@ pub struct Frame<'a> {
     pub unique_id: Cow<'a, str>,
     /// The action of a CALL.
     pub action: Option<Cow<'a, str>>,
-    /// CALLERROR errorCode and errorDescription.
-    pub error_code: Option<Cow<'a, str>>,
-    pub error_description: Option<Cow<'a, str>>,
+    /// CALLERROR errorCode and errorDescription (boxed: they are rare, and
+    /// a frame is moved several times on its way into the store).
+    pub error: Option<Box<CallError<'a>>>,
     /// CALL / CALLRESULT payload, CALLERROR errorDetails (`null` is read as `{}`).
     pub payload: Payload<'a>,
     /// Framing deviations worth reporting (numeric uniqueId, details not an object...).
     pub deviations: Vec<String>,
     /// True when typographic quotes or invisible characters had to be repaired.
     pub repaired: bool,
+}
+
+/// The errorCode and errorDescription of a CALLERROR.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CallError<'a> {
+    pub code: Cow<'a, str>,
+    pub description: Cow<'a, str>,
 }
 
 /// A frame's payload: a value of the tape it was read onto, or its own copy.
@@ -91,12 +98,14 @@ impl PartialEq for Payload<'_> {
 }
 
 impl<'a> Frame<'a> {
-    /// The frame, its payload marked as read on a copy of a kept shape.
-    fn shaped(mut self, shaped: json::Shaped) -> Frame<'a> {
-        if let (Payload::Tape(j), true) = (&self.payload, shaped.id != 0) {
-            self.payload = Payload::Shaped(*j, shaped);
-        }
-        self
+    /// A CALLERROR's errorCode.
+    pub fn error_code(&self) -> Option<&str> {
+        self.error.as_ref().map(|e| e.code.as_ref())
+    }
+
+    /// A CALLERROR's errorDescription.
+    pub fn error_description(&self) -> Option<&str> {
+        self.error.as_ref().map(|e| e.description.as_ref())
     }
 
     /// The same frame, owning all its parts.
@@ -106,8 +115,7 @@ impl<'a> Frame<'a> {
             kind: self.kind,
             unique_id: own(self.unique_id),
             action: self.action.map(own),
-            error_code: self.error_code.map(own),
-            error_description: self.error_description.map(own),
+            error: self.error.map(|e| Box::new(CallError { code: own(e.code), description: own(e.description) })),
             payload: match self.payload {
                 Payload::Tape(j) | Payload::Shaped(j, _) => Payload::Own(Doc::copy_of(j)),
                 Payload::Own(d) => Payload::Own(d),
@@ -168,13 +176,14 @@ pub fn parse_frame(text: &str) -> Result<Frame<'static>, FrameError> {
 /// tape (a repaired frame owns its parts, as the repaired text is its own).
 pub fn parse_frame_in<'a>(text: &'a str, nodes: &'a mut Vec<json::Node>) -> Result<Frame<'a>, FrameError> {
     match json::parse_shaped(text, shape_key(text), nodes) {
-        Ok(shape) => from_tape(Tape { text, nodes }.root(), false).map(|f| f.shaped(shape)),
+        Ok(shape) => from_tape(Tape { text, nodes }.root(), false, shape),
         Err(strict_err) => {
             let needs_repair = text.chars().any(|c| TYPO_QUOTES.contains(&c) || is_invisible(c));
             if needs_repair {
                 if let Some(fixed) = repair_quotes(text) {
                     if json::parse_into(&fixed, nodes).is_ok() {
-                        return from_tape(Tape { text: &fixed, nodes }.root(), true).map(Frame::into_owned);
+                        return from_tape(Tape { text: &fixed, nodes }.root(), true, json::Shaped::NONE)
+                            .map(Frame::into_owned);
                     }
                 }
             }
@@ -189,7 +198,10 @@ pub fn parse_frame_in<'a>(text: &'a str, nodes: &'a mut Vec<json::Node>) -> Resu
 pub fn parse_frame_prefix(text: &str) -> Option<(Result<Frame<'static>, FrameError>, usize)> {
     with_tape(|nodes| {
         let end = json::parse_prefix_into(text, nodes)?;
-        Some((from_tape(Tape { text: &text[..end], nodes }.root(), false).map(Frame::into_owned), end))
+        Some((
+            from_tape(Tape { text: &text[..end], nodes }.root(), false, json::Shaped::NONE).map(Frame::into_owned),
+            end,
+        ))
     })
 }
 
@@ -198,9 +210,7 @@ pub fn parse_frame_prefix(text: &str) -> Option<(Result<Frame<'static>, FrameErr
 /// has to be), then the whole body. The error is the row's reason.
 pub fn parse_body_in<'a>(body: &'a str, nodes: &'a mut Vec<json::Node>) -> Result<Frame<'a>, String> {
     if let Some((end, shape)) = json::parse_prefix_shaped(body, shape_key(body), nodes) {
-        return from_tape(Tape { text: &body[..end], nodes }.root(), false)
-            .map(|f| f.shaped(shape))
-            .map_err(|e| e.to_string());
+        return from_tape(Tape { text: &body[..end], nodes }.root(), false, shape).map_err(|e| e.to_string());
     }
     match frame_end(body) {
         Ok(end) => parse_frame_in(&body[..end], nodes).map_err(|e| e.to_string()),
@@ -305,10 +315,12 @@ pub fn frame_from_value(v: Value) -> Result<Frame<'static>, FrameError> {
     let text = v.to_string();
     let mut nodes = Vec::new();
     json::parse_into(&text, &mut nodes).map_err(|e| FrameError::NotJson(e.to_string()))?;
-    from_tape(Tape { text: &text, nodes: &nodes }.root(), false).map(Frame::into_owned)
+    from_tape(Tape { text: &text, nodes: &nodes }.root(), false, json::Shaped::NONE).map(Frame::into_owned)
 }
 
-fn from_tape(v: Json<'_>, repaired: bool) -> Result<Frame<'_>, FrameError> {
+/// Read a frame from its tape; `shaped` tells how the tape was read (see
+/// [`json::parse_shaped`]; [`json::Shaped::NONE`] when it was parsed).
+fn from_tape(v: Json<'_>, repaired: bool, shaped: json::Shaped) -> Result<Frame<'_>, FrameError> {
     if !v.is_array() {
         return Err(FrameError::NotAnArray);
     }
@@ -361,44 +373,35 @@ fn from_tape(v: Json<'_>, repaired: bool) -> Result<Frame<'_>, FrameError> {
     } else {
         return Err(FrameError::BadUniqueId);
     };
-    let mut frame = Frame {
-        kind,
-        unique_id,
-        action: None,
-        error_code: None,
-        error_description: None,
-        payload: Payload::empty(),
-        deviations,
-        repaired,
-    };
+    let (mut action, mut error) = (None, None);
     match kind {
         MsgKind::Call => match item(2).as_str() {
-            Some(a) => frame.action = Some(a),
+            Some(a) => action = Some(a),
             None => return Err(FrameError::BadAction),
         },
         MsgKind::Result => {}
         MsgKind::Error => {
-            frame.error_code = Some(string_or_text(item(2)));
-            frame.error_description = Some(string_or_text(item(3)));
+            error = Some(Box::new(CallError { code: string_or_text(item(2)), description: string_or_text(item(3)) }));
         }
     }
-    let payload = if details_missing { None } else { Some(item(count - 1)) };
-    match payload {
-        None => {}
-        Some(p) if p.is_null() => {}
+    let payload = match (!details_missing).then(|| item(count - 1)) {
+        None => Payload::empty(),
+        Some(p) if p.is_null() => Payload::empty(),
         Some(p) if p.is_string() && kind == MsgKind::Error => {
-            frame.deviations.push("errorDetails is a string, not an object".to_string());
+            deviations.push("errorDetails is a string, not an object".to_string());
             let s = p.as_str().unwrap_or_default().into_owned();
-            frame.payload = Payload::Own(Doc::parse(s.clone()).unwrap_or_else(|_| Doc::from_value(&Value::String(s))));
+            Payload::Own(Doc::parse(s.clone()).unwrap_or_else(|_| Doc::from_value(&Value::String(s))))
         }
-        Some(p) => frame.payload = Payload::Tape(p),
+        Some(p) if shaped.id != 0 => Payload::Shaped(p, shaped),
+        Some(p) => Payload::Tape(p),
+    };
+    if unique_id.is_empty() {
+        deviations.push("empty uniqueId".to_string());
+    } else if unique_id.len() > 36 && unique_id.chars().count() > 36 {
+        deviations.push("uniqueId longer than 36 characters".to_string());
     }
-    if frame.unique_id.is_empty() {
-        frame.deviations.push("empty uniqueId".to_string());
-    } else if frame.unique_id.len() > 36 && frame.unique_id.chars().count() > 36 {
-        frame.deviations.push("uniqueId longer than 36 characters".to_string());
-    }
-    Ok(frame)
+    // built in one expression, so that it is written where the caller wants it
+    Ok(Frame { kind, unique_id, action, error, payload, deviations, repaired })
 }
 
 fn string_or_text(v: Json<'_>) -> Cow<'_, str> {
@@ -500,8 +503,8 @@ mod tests {
         assert_eq!(r.kind, MsgKind::Result);
         assert_eq!(r.payload.to_value()["currentTime"], "2025-01-01T00:00:00Z");
         let e = parse_frame(r#"[4,"a1","NotImplemented","No handler",{}]"#).unwrap();
-        assert_eq!(e.error_code.as_deref(), Some("NotImplemented"));
-        assert_eq!(e.error_description.as_deref(), Some("No handler"));
+        let error = e.error.as_deref().unwrap();
+        assert_eq!((error.code.as_ref(), error.description.as_ref()), ("NotImplemented", "No handler"));
     }
 
     #[test]

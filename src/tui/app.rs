@@ -614,7 +614,7 @@ impl App {
         let arr = match f.kind {
             MsgKind::Call => serde_json::json!([2, f.unique_id, f.action, payload]),
             MsgKind::Result => serde_json::json!([3, f.unique_id, payload]),
-            MsgKind::Error => serde_json::json!([4, f.unique_id, f.error_code, f.error_description, payload]),
+            MsgKind::Error => serde_json::json!([4, f.unique_id, f.error_code(), f.error_description(), payload]),
         };
         let text = arr.to_string();
         self.notify(format!("copied the frame ({} bytes) to the clipboard (OSC 52)", text.len()), false);

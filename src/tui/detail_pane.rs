@@ -46,8 +46,8 @@ fn message_lines(app: &App, i: MsgIdx, out: &mut Vec<Line<'static>>) {
     match frame {
         Some(f) => {
             if f.kind == MsgKind::Error {
-                let code = f.error_code.as_deref().unwrap_or("");
-                let desc = f.error_description.as_deref().unwrap_or("");
+                let code = f.error_code().unwrap_or("");
+                let desc = f.error_description().unwrap_or("");
                 out.push(Line::styled(format!("{} {}", fit(code, 40), fit(desc, 200)), t.error()));
             }
             let pretty = serde_json::to_string_pretty(&f.payload.to_value()).unwrap_or_default();
