@@ -15,8 +15,8 @@ pub mod text;
 pub mod timestamp;
 
 use crate::analysis::schema::{check_request_shaped, check_response_shaped, Violation};
+use crate::store::MeterReading;
 use crate::store::{LogStore, StoreBuilder};
-use crate::store::{MeterReading, NO_INT};
 use crate::store::{Uid, NO_TIME};
 use chrono_tz::Tz;
 use csv_layout::CsvLayout;
@@ -401,46 +401,28 @@ impl Batch {
         if let Some(hint) = &ex.action_hint {
             f.texts.set(Slot::ActionHint, hint);
         }
-        let mut rec = Rec {
-            offset,
-            line,
-            len: len.min(u32::MAX as usize) as u32,
-            at: ex.at.unwrap_or(NO_TIME),
-            kind: None,
-            dir: ex.dir,
-            repaired: false,
-            uid: Uid(0),
-            texts: [NO_SPAN; SLOTS],
-            connector: NO_INT,
-            transaction: NO_INT,
-            value: NO_INT,
-            time: NO_TIME,
-            readings: (0, 0),
-            no_facts: true,
-            answer: NO_SPAN,
-            checked: NO_SPAN,
-            notes: None,
-        };
+        let (mut kind, mut repaired, mut uid) = (None, false, Uid(0));
+        let (mut answer, mut checked, mut notes) = (NO_SPAN, NO_SPAN, None);
         match ex.frame {
             Err(reason) => f.texts.set(Slot::Unreadable, &reason),
             Ok(frame) => {
-                rec.kind = Some(frame.kind);
-                rec.repaired = frame.repaired;
-                rec.uid = Uid::of(&frame.unique_id);
+                kind = Some(frame.kind);
+                repaired = frame.repaired;
+                uid = Uid::of(&frame.unique_id);
                 if let Some(action) = &frame.action {
                     f.texts.set(Slot::Action, action);
                 }
                 facts::extract_into(&frame, f);
                 let payload = frame.payload.root();
-                let answer = frame.kind == MsgKind::Result && payload.is_object() && !payload.is_empty();
+                let is_answer = frame.kind == MsgKind::Result && payload.is_object() && !payload.is_empty();
                 let violations = match (&frame.action, frame.kind) {
                     (Some(action), MsgKind::Call) => check_request_shaped(action, payload, frame.payload.shape()),
                     // an answer to a request just before it is checked here, on the tape it was read onto
-                    _ if answer => {
+                    _ if is_answer => {
                         let station = ex.station.as_deref().unwrap_or("");
-                        match self.request_before(station, rec.uid) {
+                        match self.request_before(station, uid) {
                             Some(action) => {
-                                rec.checked = action;
+                                checked = action;
                                 let action = &self.texts[action.0 as usize..action.1 as usize];
                                 check_response_shaped(action, payload, frame.payload.shape())
                             }
@@ -450,30 +432,47 @@ impl Batch {
                     _ => Vec::new(),
                 };
                 if !violations.is_empty() || !frame.deviations.is_empty() {
-                    rec.notes = Some(Box::new((violations, frame.deviations)));
+                    notes = Some(Box::new((violations, frame.deviations)));
                 }
-                if answer {
-                    rec.answer = self.put(payload.raw());
+                if is_answer {
+                    answer = self.put(payload.raw());
                 }
             }
         }
         // the record's texts lie side by side in the scratch buffer: one copy
         let base = self.texts.len() as u32;
         self.texts.push_str(f.texts.buffer());
-        for (span, &(a, b)) in rec.texts.iter_mut().zip(f.texts.spans()) {
+        let mut texts = [NO_SPAN; SLOTS];
+        for (span, &(a, b)) in texts.iter_mut().zip(f.texts.spans()) {
             if a != u32::MAX {
                 *span = (base + a, base + b);
             }
         }
-        rec.no_facts = f.is_empty();
-        rec.connector = f.connector;
-        rec.transaction = f.transaction;
-        rec.value = f.value;
-        rec.time = f.time;
         let start = self.readings.len() as u32;
         self.readings.extend_from_slice(&f.readings);
-        rec.readings = (start, self.readings.len() as u32);
-        self.recs.push(rec);
+        // made in one expression, where it is kept (a record built up field
+        // by field and then moved into place is a copy that waits on every
+        // one of those writes)
+        self.recs.push(Rec {
+            offset,
+            line,
+            len: len.min(u32::MAX as usize) as u32,
+            at: ex.at.unwrap_or(NO_TIME),
+            kind,
+            dir: ex.dir,
+            repaired,
+            uid,
+            texts,
+            connector: f.connector,
+            transaction: f.transaction,
+            value: f.value,
+            time: f.time,
+            readings: (start, self.readings.len() as u32),
+            no_facts: f.is_empty(),
+            answer,
+            checked,
+            notes,
+        });
     }
 }
 
