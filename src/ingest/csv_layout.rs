@@ -262,15 +262,16 @@ impl CsvLayout {
 
     /// Read one record's cells onto the caller's tape, borrowing them.
     pub fn extract_cells_in<'a>(&self, cells: &[&'a str], tz: Tz, tape: &'a mut Vec<Node>) -> Extracted<'a> {
-        let mut ex = self.head(cells, tz);
-        ex.frame = match &self.body {
+        let head = self.head(cells, tz);
+        let frame = match &self.body {
             Body::Frame(c) => match cells.get(*c).map(|s| trim(s)) {
                 Some(text) if !text.is_empty() => parse_frame_in(text, tape).map_err(|e| e.to_string()),
                 _ => Err("the frame column is empty".to_string()),
             },
-            Body::Split { id, payload, kind } => self.rebuild(cells, *id, *payload, *kind, ex.dir),
+            Body::Split { id, payload, kind } => self.rebuild(cells, *id, *payload, *kind, head.dir),
         };
-        ex
+        // made in one expression (see `Batch::push_with`)
+        Extracted { frame, ..head }
     }
 
     /// The answer in the row's second frame column, when there is one.
@@ -284,15 +285,15 @@ impl CsvLayout {
         if !text.contains('[') {
             return None;
         }
-        let mut ex = self.head(cells, tz);
-        ex.dir = match ex.dir {
+        let head = self.head(cells, tz);
+        let dir = match head.dir {
             DirHint::Abs(d) => DirHint::Abs(d.reverse()),
             DirHint::In => DirHint::Out,
             DirHint::Out => DirHint::In,
             DirHint::None => DirHint::None,
         };
-        ex.frame = parse_frame_in(text, tape).map_err(|e| e.to_string());
-        Some(ex)
+        let frame = parse_frame_in(text, tape).map_err(|e| e.to_string());
+        Some(Extracted { dir, frame, ..head })
     }
 
     /// Every message of one raw record: the request, and the answer when the row holds it too.
