@@ -12,8 +12,12 @@
 # from start until the screen shows something: the loading bar or the list)
 # and its peak memory once the whole file is loaded and listed ("tui MB").
 #
+# With PGO=1 it times the profile-guided build of benches/pgo.sh instead
+# of the plain release build.
+#
 #   benches/compare.sh                       # 100k, 1.2M and 3M messages
 #   SIZES="1200000" RUNS=3 benches/compare.sh
+#   PGO=1 benches/compare.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --quiet --bin ocpplens --example synth
@@ -22,6 +26,10 @@ mkdir -p "$work"
 sizes=${SIZES:-"100000 1200000 3000000"}
 runs=${RUNS:-2}
 bin=$PWD/target/release/ocpplens
+if [ "${PGO:-0}" = 1 ]; then
+  benches/pgo.sh >/dev/null
+  bin=$PWD/target/release/ocpplens-pgo
+fi
 synth=target/release/examples/synth
 
 best() { # best of $runs: prints "seconds MB"
