@@ -52,7 +52,7 @@ done
 # search, the zone, then quit (which writes its counts)
 if command -v tmux >/dev/null; then
   sock=ocpplens-pgo-$$
-  tmux -L "$sock" new-session -d -x 100 -y 30 "$trained $work/logs/train.csv"
+  tmux -L "$sock" new-session -d -x 100 -y 30 "'$trained' '$work/logs/train.csv'"
   sleep 3
   for keys in j j j k PageDown PageDown G g n n N p Tab Tab Tab f f z z F F \
     a Down Enter x i Enter x X / Heartbeat Enter C-n C-p Escape End Home; do
