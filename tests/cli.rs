@@ -69,6 +69,25 @@ fn list_jsonl_fields() {
 }
 
 #[test]
+fn a_callerror_lists_its_code_and_description() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("error.log");
+    std::fs::write(
+        &p,
+        "2025-01-01 10:00:00.000 [CP1] -> [2,\"r1\",\"Reset\",{\"type\":\"Soft\"}]\n\
+         2025-01-01 10:00:00.250 [CP1] <- [4,\"r1\",\"NotImplemented\",\"No handler\",{}]\n",
+    )
+    .unwrap();
+    let p = p.to_str().unwrap();
+    let rows = jsonl_of(&["list", "--format", "jsonl", p]);
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[1]["type"], "error");
+    assert_eq!((&rows[1]["errorCode"], &rows[1]["errorDescription"]), (&"NotImplemented".into(), &"No handler".into()));
+    assert!(rows[0].get("errorCode").is_none(), "only a CALLERROR has an error code");
+    ocpplens().args(["list", p]).assert().success().stdout(predicate::str::contains("NotImplemented \"No handler\""));
+}
+
+#[test]
 fn list_filters_by_action_and_window() {
     let sample = sample();
     let rows = jsonl_of(&["list", "--format", "jsonl", "--action", "Authorize", &sample]);
