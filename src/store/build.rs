@@ -443,6 +443,18 @@ impl StoreBuilder {
         let older = |msgs: &[Message], c: u32| msgs[c as usize].pair.0;
         let mut early: FnvMap<(Sym, Uid), Vec<u32>> = FnvMap::default();
         let compatible = |a: Direction, b: Direction| a == Direction::Unknown || b == Direction::Unknown || a != b;
+        // A station's latest request, held back from `latest` while no other
+        // message of that station has come: most answers come right after
+        // their request, and such an answer is paired with it with no
+        // lookup in `latest` (the request is the latest open one of its key,
+        // and taking it leaves `latest` as it was). Any other message of the
+        // station (or of another station wanting the place) first puts the
+        // held request into `latest`, where it would have been all along.
+        let mut held: Vec<(Sym, u32)> = vec![(Sym::NONE, END); HELD];
+        let put = |msgs: &mut [Message], latest: &mut FnvMap<(Sym, Uid), u32>, c: u32| {
+            let key = (msgs[c as usize].station, uids[c as usize]);
+            msgs[c as usize].pair = MsgIdx(latest.insert(key, c).unwrap_or(END));
+        };
         for i in 0..msgs.len() {
             let m = &mut msgs[i];
             let hint = slot_hint(m.pair);
@@ -462,6 +474,19 @@ impl StoreBuilder {
             };
             let m = msgs[i];
             let key = (m.station, uids[i]);
+            let place = held_place(m.station);
+            let (station, c) = std::mem::replace(&mut held[place], (Sym::NONE, END));
+            if c != END {
+                let answers_it = station == m.station
+                    && m.kind != MsgKind::Call
+                    && uids[c as usize] == uids[i]
+                    && compatible(msgs[c as usize].dir, m.dir);
+                if answers_it {
+                    link(msgs, c, i as u32);
+                    continue;
+                }
+                put(msgs, &mut latest, c);
+            }
             if m.kind == MsgKind::Call {
                 // an answer logged just before its request
                 if let Some(waiting) = early.get_mut(&key) {
@@ -477,7 +502,7 @@ impl StoreBuilder {
                         continue;
                     }
                 }
-                msgs[i].pair = MsgIdx(latest.insert(key, i as u32).unwrap_or(END));
+                held[place] = (m.station, i as u32);
                 continue;
             }
             // exports sometimes label directions wrongly: with no request
@@ -508,6 +533,11 @@ impl StoreBuilder {
             }
             link(msgs, call, i as u32);
         }
+        for &(_, c) in &held {
+            if c != END {
+                put(msgs, &mut latest, c);
+            }
+        }
         // the requests left open have no pair
         for (_, head) in latest {
             let mut c = head;
@@ -520,6 +550,16 @@ impl StoreBuilder {
         }
         seen
     }
+}
+
+/// Places for held requests (see [`StoreBuilder::pair`]): a log has a few
+/// stations or thousands; two that share a place only cost lookups.
+const HELD: usize = 1024;
+const _: () = assert!(HELD.is_power_of_two());
+
+/// The place of a station's held request.
+fn held_place(station: Sym) -> usize {
+    (station.0.wrapping_mul(0x9E37_79B9) >> (32 - HELD.trailing_zeros())) as usize
 }
 
 /// Requests that reuse the uniqueId of an earlier request of the same
@@ -1193,6 +1233,87 @@ mod tests {
         ]);
         let pairs: Vec<Option<u32>> = s.all().map(|i| s.msg(i).pair.opt().map(|p| p.0)).collect();
         assert_eq!(pairs, vec![None, None, Some(3), Some(2), None]);
+    }
+
+    /// A message as pairing sees it: station, uniqueId, whether it is a
+    /// request, its direction, its time.
+    type Seen = (u8, u8, bool, crate::store::Direction, crate::store::Millis);
+
+    /// Pairing as a plain search over the messages before each one: a
+    /// request takes the first waiting answer of its station and id logged
+    /// just before it that travels the other way, or else stays open; an
+    /// answer takes the latest open request of its station and id that
+    /// travels the other way (the latest of them when none does), or else
+    /// waits for one.
+    fn plain_pairs(ms: &[Seen]) -> Vec<Option<usize>> {
+        use crate::store::Direction::Unknown;
+        let fits = |a: usize, b: usize| ms[a].3 == Unknown || ms[b].3 == Unknown || ms[a].3 != ms[b].3;
+        let (mut pairs, mut open, mut waiting) = (vec![None; ms.len()], Vec::new(), Vec::new());
+        for i in 0..ms.len() {
+            let same = |j: &usize| ms[*j].0 == ms[i].0 && ms[*j].1 == ms[i].1;
+            let found = if ms[i].2 {
+                let pos = waiting.iter().position(|&r| same(&r) && fits(i, r) && super::close_before(ms[r].4, ms[i].4));
+                pos.map(|p| waiting.remove(p))
+            } else {
+                let mine: Vec<usize> = open.iter().rev().copied().filter(same).collect();
+                let call = mine.iter().copied().find(|&c| fits(c, i)).or(mine.first().copied());
+                open.retain(|&c| Some(c) != call);
+                call
+            };
+            match found {
+                Some(j) => (pairs[i], pairs[j]) = (Some(j), Some(i)),
+                None if ms[i].2 => open.push(i),
+                None => waiting.push(i),
+            }
+        }
+        pairs
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 512, ..Default::default() })]
+
+        /// Requests and answers of a few stations and ids, in either
+        /// direction or none, some logged at once, some seconds apart.
+        #[test]
+        fn pairs_are_those_of_a_plain_search(
+            lines in proptest::collection::vec((0u8..3, 0u8..3, proptest::bool::ANY, 0u8..3, 0usize..3), 1..80)
+        ) {
+            use crate::store::Direction::{CpToCs, CsToCp, Unknown};
+            let mut at = 0;
+            let mut text = String::new();
+            let mut seen: Vec<Seen> = Vec::new();
+            for &(station, id, call, way, step) in &lines {
+                at += [0, 1_500, 5_000][step];
+                let (token, dir) = [("", Unknown), ("CP -> CS ", CpToCs), ("CS -> CP ", CsToCp)][way as usize];
+                // either side may send a DataTransfer: with no token, no direction
+                let frame = if call { format!(r#"[2,"u{id}","DataTransfer",{{"vendorId":"v"}}]"#) } else { format!(r#"[3,"u{id}",{{}}]"#) };
+                let stamp = crate::ingest::timestamp::format_rfc3339_ms(1_735_725_600_000 + at);
+                text.push_str(&format!("{} [CP{station}] {token}{frame}\n", stamp.trim_end_matches('Z').replace('T', " ")));
+                seen.push((station, id, call, dir, 1_735_725_600_000 + at));
+            }
+            let s = crate::testutil::load_bytes(text.as_bytes(), ".log");
+            proptest::prop_assert_eq!(s.messages.len(), lines.len());
+            let got: Vec<Option<usize>> = s.all().map(|i| s.msg(i).pair.opt().map(|p| p.0 as usize)).collect();
+            proptest::prop_assert_eq!(got, plain_pairs(&seen));
+        }
+    }
+
+    #[test]
+    fn stations_that_share_a_held_place_keep_their_own_pairs() {
+        // more stations than places for held requests, all with the same id:
+        // every answer pairs with the request of its own station
+        let stations = 3 * super::HELD;
+        let mut text = String::new();
+        for (n, st) in (0..stations).chain(0..stations).enumerate() {
+            let frame = if n < stations { r#"[2,"1","Heartbeat",{}]"# } else { r#"[3,"1",{}]"# };
+            text.push_str(&format!("2025-01-01 10:00:00.000 [CP{st}] {frame}\n"));
+        }
+        let s = crate::testutil::load_bytes(text.as_bytes(), ".log");
+        assert_eq!(s.messages.len(), 2 * stations);
+        for i in s.all().take(stations) {
+            let answer = s.msg(i).pair.opt().expect("answered");
+            assert_eq!(answer.0 as usize, i.0 as usize + stations);
+        }
     }
 
     #[test]
