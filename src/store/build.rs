@@ -16,6 +16,7 @@ use crate::ingest::json::{self, Doc, Tape};
 use crate::ingest::timestamp::Millis;
 use crate::ingest::{Batch, Rec, SourceFile};
 use crate::ocpp::{origin, Origin};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// An answer may be logged up to this long before its request (different
 /// threads stamping, merged files).
@@ -571,18 +572,26 @@ fn held_place(station: Sym) -> usize {
 fn uid_reuses(messages: &[Message], uids: &[Uid], seen: SeenTwice) -> Vec<(MsgIdx, MsgIdx)> {
     use rayon::prelude::*;
     let key = |i: usize| (messages[i].station, messages[i].dir as u8, uids[i]);
-    let is_call = |i: &usize| messages[*i].kind == MsgKind::Call;
-    let mut reused: Vec<u32> = (0..messages.len())
-        .into_par_iter()
-        .filter(|i| is_call(i) && seen.maybe_twice(request_key(messages, uids, *i)))
+    let requests = || (0..messages.len()).into_par_iter().filter(|&i| messages[i].kind == MsgKind::Call);
+    // most of the keys `seen` may have had twice only share a slot with
+    // another key: a second table over them alone, by other bits of the
+    // key, leaves few (filled side by side; a key used twice is in both)
+    let other = |k: u64| k.rotate_left(32);
+    let again = SeenTwice::like(&seen);
+    requests().for_each(|i| {
+        let k = request_key(messages, uids, i);
+        if seen.maybe_twice(k) {
+            again.insert_shared(other(k));
+        }
+    });
+    let reused: Vec<u32> = requests()
+        .filter(|&i| {
+            let k = request_key(messages, uids, i);
+            seen.maybe_twice(k) && again.maybe_twice(other(k))
+        })
         .map(|i| i as u32)
         .collect();
-    drop(seen);
-    // most of them only share a slot with another key: a second, roomier
-    // table over them alone, with other bits of the hash, leaves few
-    let other = |i: u32| request_key(messages, uids, i as usize).rotate_left(32);
-    let again = SeenTwice::of(reused.iter().map(|&i| other(i)), reused.len() * 8);
-    reused.retain(|&i| again.maybe_twice(other(i)));
+    drop((seen, again));
     // sorted with their keys beside them: a comparison then reads no message
     let mut keyed: Vec<((Sym, u8, Uid), u32)> = reused.into_iter().map(|i| (key(i as usize), i)).collect();
     keyed.sort_unstable();
@@ -606,8 +615,10 @@ fn request_key(messages: &[Message], uids: &[Uid], i: usize) -> u64 {
 /// shares its slot, and the exact sort that follows drops those.
 struct SeenTwice {
     /// Per 64 slots: their "seen" bits and their "seen again" bits, side by
-    /// side so that one slot costs one cache line.
-    words: Vec<[u64; 2]>,
+    /// side so that one slot costs one cache line. Atomic so that threads
+    /// can fill one table side by side ([`SeenTwice::insert_shared`]); one
+    /// thread alone fills it with plain writes ([`SeenTwice::insert`]).
+    words: Vec<[AtomicU64; 2]>,
     shift: u32,
 }
 
@@ -617,25 +628,38 @@ impl SeenTwice {
         // 2 to 4 slots per key, a quarter of a megabyte per million keys
         // (the requests of a few million messages fit in a core's cache,
         // which pairing's inserts at random places need): a key used once
-        // shares its slot now and then; the roomier second table of
-        // `uid_reuses` drops most of those
+        // shares its slot now and then; the second table of `uid_reuses`,
+        // over those alone, drops most of them
         let slots = (count * 2).next_power_of_two().max(64);
-        SeenTwice { words: vec![[0; 2]; slots / 64], shift: 64 - slots.trailing_zeros() }
+        SeenTwice::with_slots(slots)
     }
 
-    fn of(keys: impl Iterator<Item = u64>, count: usize) -> SeenTwice {
-        let mut seen = SeenTwice::new(count);
-        for key in keys {
-            seen.insert(key);
-        }
-        seen
+    fn with_slots(slots: usize) -> SeenTwice {
+        let words = (0..slots / 64).map(|_| [AtomicU64::new(0), AtomicU64::new(0)]).collect();
+        SeenTwice { words, shift: 64 - slots.trailing_zeros() }
+    }
+
+    /// An empty table as large as `other`.
+    fn like(other: &SeenTwice) -> SeenTwice {
+        SeenTwice::with_slots(other.words.len() * 64)
     }
 
     fn insert(&mut self, key: u64) {
         let (w, bit) = self.slot(key);
         let [once, twice] = &mut self.words[w];
+        let (once, twice) = (once.get_mut(), twice.get_mut());
         *twice |= *once & bit;
         *once |= bit;
+    }
+
+    /// [`SeenTwice::insert`] while other threads insert too: of two
+    /// inserts of one slot, the later sees the earlier's bit.
+    fn insert_shared(&self, key: u64) {
+        let (w, bit) = self.slot(key);
+        let [once, twice] = &self.words[w];
+        if once.fetch_or(bit, Ordering::Relaxed) & bit != 0 {
+            twice.fetch_or(bit, Ordering::Relaxed);
+        }
     }
 
     fn slot(&self, key: u64) -> (usize, u64) {
@@ -646,7 +670,7 @@ impl SeenTwice {
 
     fn maybe_twice(&self, key: u64) -> bool {
         let (w, bit) = self.slot(key);
-        self.words[w][1] & bit != 0
+        self.words[w][1].load(Ordering::Relaxed) & bit != 0
     }
 }
 
@@ -1314,6 +1338,27 @@ mod tests {
             let answer = s.msg(i).pair.opt().expect("answered");
             assert_eq!(answer.0 as usize, i.0 as usize + stations);
         }
+    }
+
+    #[test]
+    fn keys_inserted_twice_side_by_side_are_seen_twice() {
+        use rayon::prelude::*;
+        // keys hashed as uniqueIds are (splitmix64), each inserted twice,
+        // once from either half of the list (so from either thread)
+        let mix = |k: u64| {
+            let z = k.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            let z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^ (z >> 31)
+        };
+        let keys: Vec<u64> = (0..100_000u64).map(mix).collect();
+        let table = super::SeenTwice::new(keys.len());
+        keys.par_iter().chain(keys.par_iter()).for_each(|&k| table.insert_shared(k));
+        assert!(keys.iter().all(|&k| table.maybe_twice(k)));
+        // a key inserted once is not, unless another shares its slot
+        let once = super::SeenTwice::new(keys.len());
+        keys.par_iter().for_each(|&k| once.insert_shared(k));
+        assert!(keys.iter().filter(|&&k| once.maybe_twice(k)).count() < keys.len() / 2);
     }
 
     #[test]
